@@ -1,0 +1,40 @@
+# Build files read as declarations: each folder lists its libraries and tests with these.
+include_guard(GLOBAL)
+
+# gomap_cc_library(NAME n SRCS ... [DEPS ...] [PUBLIC_DEFINES ...])
+function(gomap_cc_library)
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;PUBLIC_DEFINES" ${ARGN})
+  add_library(${A_NAME} STATIC ${A_SRCS})
+  target_compile_features(${A_NAME} PUBLIC cxx_std_20)
+  target_include_directories(${A_NAME} PUBLIC ${PROJECT_SOURCE_DIR})
+  target_link_libraries(${A_NAME} PUBLIC ${A_DEPS})
+  if(A_PUBLIC_DEFINES)
+    target_compile_definitions(${A_NAME} PUBLIC ${A_PUBLIC_DEFINES})
+  endif()
+  gomap_warnings(${A_NAME})
+endfunction()
+
+# gomap_cc_test(NAME n SRCS ... [DEPS ...] [LABELS ...] [TIMEOUT s])
+# A GoogleTest binary registered as one CTest test per binary (fast to list, and the
+# labels select whole suites: unit, property, corpus, concurrency, death, fuzz-smoke).
+function(gomap_cc_test)
+  cmake_parse_arguments(A "" "NAME;TIMEOUT" "SRCS;DEPS;LABELS" ${ARGN})
+  if(NOT GOMAP_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${A_NAME} ${A_SRCS})
+  target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main
+                        Threads::Threads)
+  gomap_warnings(${A_NAME})
+  if(NOT A_TIMEOUT)
+    set(A_TIMEOUT 600)
+  endif()
+  add_test(NAME ${A_NAME} COMMAND ${A_NAME} --gtest_color=no)
+  set_tests_properties(${A_NAME} PROPERTIES LABELS "${A_LABELS}" TIMEOUT ${A_TIMEOUT})
+endfunction()
+
+function(gomap_warnings target)
+  if(GOMAP_TOP_LEVEL)
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  endif()
+endfunction()

@@ -1,0 +1,67 @@
+// Default seeded hashers. The seed is the map's hash0; nothing else goes in, so a
+// run is reproducible from SeedRandom alone (no per-process salt, no addresses).
+#ifndef GOMAP_INTERNAL_HASH_H_
+#define GOMAP_INTERNAL_HASH_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#ifndef XXH_INLINE_ALL
+#define XXH_INLINE_ALL
+#endif
+#include <xxhash.h>
+
+namespace gomap {
+namespace internal {
+
+// Draws from the runtime's generator (see SeedRandom). Thread-safe.
+uint64_t FastRand64();
+
+// Go's hash64.go constants, used for +0/-0 and NaN exactly as Go's f64hash does.
+inline constexpr uint64_t kC0 = 33054211828000289ull;
+inline constexpr uint64_t kC1 = 23344194077549503ull;
+
+inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
+  return XXH3_64bits_withSeed(p, n, seed);
+}
+
+template <class F>
+inline uint64_t FloatHash(F f, uint64_t seed) {
+  if (f == 0) return kC1 * (kC0 ^ seed);                  // +0 and -0 hash alike
+  if (f != f) return kC1 * (kC0 ^ seed ^ FastRand64());   // every NaN is its own key
+  return MemHash(&f, sizeof f, seed);
+}
+
+}  // namespace internal
+
+// DefaultHash<K>: uint64_t operator()(const K&, uint64_t seed) const.
+// Defined for integers, enums, float/double (Go float semantics) and std::string.
+// Other key types need a user hash consistent with their equality.
+template <class K, class = void>
+struct DefaultHash;
+
+template <class K>
+struct DefaultHash<K, std::enable_if_t<std::is_integral_v<K> || std::is_enum_v<K>>> {
+  uint64_t operator()(const K& k, uint64_t seed) const {
+    return internal::MemHash(&k, sizeof k, seed);
+  }
+};
+
+template <class K>
+struct DefaultHash<K, std::enable_if_t<std::is_floating_point_v<K>>> {
+  uint64_t operator()(K k, uint64_t seed) const { return internal::FloatHash(k, seed); }
+};
+
+template <>
+struct DefaultHash<std::string> {
+  uint64_t operator()(std::string_view s, uint64_t seed) const {
+    return internal::MemHash(s.data(), s.size(), seed);
+  }
+};
+
+}  // namespace gomap
+
+#endif  // GOMAP_INTERNAL_HASH_H_

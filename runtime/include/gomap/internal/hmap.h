@@ -1,0 +1,103 @@
+// The map header (Go's hmap), the iterator state (Go's hiter) and the entry points
+// of the type-erased core. The template Map in <gomap/map.h> is a thin typed shell
+// over these; runtime/*.cc implements them, one Go operation per file.
+#ifndef GOMAP_INTERNAL_HMAP_H_
+#define GOMAP_INTERNAL_HMAP_H_
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gomap/internal/type.h"
+
+namespace gomap {
+
+// A snapshot of the map header, for tests, reports and tools.
+struct Stats {
+  int64_t count = 0;
+  uint8_t B = 0;
+  uint16_t noverflow = 0;
+  uint8_t flags = 0;        // Go's bits: 1 iterator, 2 oldIterator, 4 hashWriting, 8 sameSizeGrow
+  uint32_t hash0 = 0;
+  bool growing = false;     // oldbuckets != null
+  bool same_size_grow = false;
+  uint64_t nevacuate = 0;
+  uint64_t noldbuckets = 0;        // 0 when not growing
+  uint64_t overflow_buckets = 0;   // reachable from the current array's chains
+  uint64_t old_overflow_buckets = 0;
+};
+
+namespace internal {
+
+class BucketArray;  // bucket_array.h (private)
+
+// Go's hmap. Field names are Go's. `flags` is atomic so that misuse detection and
+// concurrent iterator starts are not data races of their own; every other field is
+// written only under the writer protocol (hashWriting).
+struct HMap {
+  int64_t count = 0;
+  std::atomic<uint8_t> flags{0};
+  uint8_t B = 0;
+  uint16_t noverflow = 0;
+  uint32_t hash0 = 0;
+  BucketArray* buckets = nullptr;
+  BucketArray* oldbuckets = nullptr;
+  uint64_t nevacuate = 0;
+  // gomap: bumped by every MapClear so that iterators begun before it stop
+  // (the language rule; Go 1.19 could yield cleared entries, Go issues 59411, 70189).
+  uint64_t clear_seq = 0;
+  // Map handles and live iterators sharing this table; the last one frees it.
+  std::atomic<int64_t> refs{1};
+  const MapType* type = nullptr;  // owned
+};
+
+// Go's hiter, plus the references that replace Go's GC keep-alive: an iterator
+// holds the table, its snapshot array and the array it is currently walking.
+struct HIter {
+  const void* key = nullptr;   // current result; null when finished
+  const void* elem = nullptr;
+  HMap* h = nullptr;
+  BucketArray* buckets = nullptr;   // snapshot at start (it.buckets)
+  BucketArray* cur = nullptr;       // array that bptr points into
+  unsigned char* bptr = nullptr;    // current bucket
+  uint64_t startBucket = 0;
+  uint8_t offset = 0;
+  bool wrapped = false;
+  uint8_t B = 0;
+  uint8_t i = 0;
+  uint64_t bucket = 0;
+  uint64_t checkBucket = 0;
+  uint64_t clear_seq = 0;
+};
+
+// ---- entry points (runtime/*.cc) -------------------------------------------------
+HMap* MakeMap(const MapType* t, int64_t hint);  // takes ownership of t
+void RetainMap(HMap* h);
+void ReleaseMap(HMap* h);
+
+// mapaccess: elem of key, or null when absent. h may be empty, never null.
+template <KeyKind kKind>
+const void* MapAccess(const HMap* h, const void* key);
+// mapassign + store: m[key] = *elem (elem is moved from).
+template <KeyKind kKind>
+void MapAssign(HMap* h, const void* key, void* elem);
+template <KeyKind kKind>
+void MapDelete(HMap* h, const void* key);
+void MapClear(HMap* h);
+
+void MapIterInit(HIter* it, HMap* h);
+void MapIterNext(HIter* it);
+void MapIterRelease(HIter* it);  // drops the references; safe on a finished iterator
+
+Stats MapStats(const HMap* h);
+std::vector<std::string> MapAudit(const HMap* h);
+std::string MapDump(const HMap* h, size_t max_buckets = 64);
+
+// The fatal-error channel (user misuse): calls the handler, never returns.
+[[noreturn]] void Fatal(const char* msg);
+
+}  // namespace internal
+}  // namespace gomap
+
+#endif  // GOMAP_INTERNAL_HMAP_H_

@@ -1,0 +1,40 @@
+// The one door tests and tools use into a map's internals (like Go's export_test.go).
+// Not for production code: nothing here is stable API.
+#ifndef GOMAP_INTERNAL_PEER_H_
+#define GOMAP_INTERNAL_PEER_H_
+
+#include <cstdint>
+
+#include "gomap/internal/hmap.h"
+
+namespace gomap::internal {
+
+// Go's hmap.flags bits.
+inline constexpr uint8_t kFlagIterator = 1;
+inline constexpr uint8_t kFlagOldIterator = 2;
+inline constexpr uint8_t kFlagHashWriting = 4;
+inline constexpr uint8_t kFlagSameSizeGrow = 8;
+
+struct MapPeer {
+  template <class M>
+  static HMap* Header(const M& m) {
+    return m.h_;
+  }
+  // Puts the map in the state a writer running on another thread leaves it in.
+  template <class M>
+  static void SetWriting(const M& m, bool on) {
+    if (on) {
+      m.h_->flags.fetch_or(kFlagHashWriting);
+    } else {
+      m.h_->flags.fetch_and(static_cast<uint8_t>(~kFlagHashWriting));
+    }
+  }
+  template <class M>
+  static uint8_t Flags(const M& m) {
+    return m.h_ ? m.h_->flags.load() : 0;
+  }
+};
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_INTERNAL_PEER_H_

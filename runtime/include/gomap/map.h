@@ -1,0 +1,203 @@
+// gomap::Map — Go's map[K]V (the Go 1.19 design) in C++.
+//
+// Behaviour is Go's, panics and fatal errors included:
+//   - Map() is the nil map: reads give the zero value, Len() is 0, Delete and Clear do
+//     nothing, Range() yields nothing, Set throws gomap::Panic whose what() is exactly
+//     "assignment to entry in nil map" and changes nothing.
+//   - Map is a handle: copies share one table, like Go map values.
+//   - Float keys follow Go: NaN never equals anything (every NaN insert adds an entry that
+//     only iteration and Clear can reach), +0 and -0 are one key, and an overwrite stores
+//     the new key (m[+0]=a; m[-0]=b leaves key -0).
+//   - Iteration order is random (start bucket and slot rotation drawn per Range()), stays
+//     correct while the map grows, never yields an entry removed before it is reached,
+//     yields the value current when the entry is reached, and yields nothing more after
+//     a Clear() of the map.
+//   - A write concurrent with any other use is a program error. It is detected best
+//     effort and reported through the fatal handler with Go's text: "concurrent map
+//     writes", "concurrent map read and map write", "concurrent map iteration and map
+//     write". Any number of threads may read and iterate a map that nobody writes.
+//   - If a user Hash, Eq, copy or move throws, the exception propagates and the map is
+//     left consistent and usable (the entry being inserted may or may not be present).
+//
+// Lifetimes:
+//   - An Iter keeps the table alive: it may outlive every Map handle (it then yields
+//     the remaining entries of the abandoned table, which nobody can change any more),
+//     and arrays it still reads survive growth and Clear.
+//   - Key()/Value() references are valid until the next write to the map (Set, Delete,
+//     Clear) or the next Next() on that iterator, like the slot pointers Go's runtime
+//     hands out. Copy them if you need them longer.
+#ifndef GOMAP_MAP_H_
+#define GOMAP_MAP_H_
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "gomap/internal/hash.h"
+#include "gomap/internal/hmap.h"
+#include "gomap/internal/type.h"
+
+namespace gomap {
+
+// A recoverable Go panic (runtime.Error); what() is Go's text.
+class Panic : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Fatal errors (Go's unrecoverable `fatal error: <msg>`) go to this handler. The default
+// prints "fatal error: <msg>" to stderr and aborts. A handler must not return (gomap
+// aborts if it does); it may throw, after which the map it came from must not be used.
+using FatalHandler = void (*)(const char* msg);
+FatalHandler SetFatalHandler(FatalHandler handler);  // returns the previous handler
+
+// Seeds the generator behind every random choice of the runtime: hash seeds, iteration
+// starts, NaN hashes. Same seed + same operations = same run.
+void SeedRandom(uint64_t seed);
+
+namespace internal {
+struct MapPeer;  // the test-only door into the header (gomap/internal/peer.h)
+
+template <class K, class Hash, class Eq>
+constexpr KeyKind ChooseKeyKind() {
+  if constexpr (std::is_same_v<Hash, DefaultHash<K>> && std::is_same_v<Eq, std::equal_to<K>>) {
+    if constexpr (std::is_same_v<K, std::string>) return KeyKind::kFastStr;
+    if constexpr (std::is_integral_v<K> && sizeof(K) == 8) return KeyKind::kFast64;
+    if constexpr (std::is_integral_v<K> && sizeof(K) == 4) return KeyKind::kFast32;
+  }
+  return KeyKind::kGeneric;
+}
+}  // namespace internal
+
+template <class K, class V, class Hash = DefaultHash<K>, class Eq = std::equal_to<K>>
+class Map {
+  using Type = internal::TypedMapType<K, V, Hash, Eq>;
+  static constexpr internal::KeyKind kKind = internal::ChooseKeyKind<K, Hash, Eq>();
+
+ public:
+  class Iter;
+
+  Map() = default;  // nil map: var m map[K]V
+  Map(const Map& o) : h_(o.h_) {
+    if (h_) internal::RetainMap(h_);
+  }
+  Map(Map&& o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+  Map& operator=(Map o) noexcept {
+    std::swap(h_, o.h_);
+    return *this;
+  }
+  ~Map() {
+    if (h_) internal::ReleaseMap(h_);
+  }
+
+  // make(map[K]V, hint). Negative or absurd hints give an empty map, as in Go.
+  static Map Make(int64_t hint = 0, Hash hash = Hash(), Eq eq = Eq()) {
+    Map m;
+    m.h_ = internal::MakeMap(new Type(std::move(hash), std::move(eq)), hint);
+    return m;
+  }
+
+  bool IsNil() const { return h_ == nullptr; }
+  int64_t Len() const { return h_ ? h_->count : 0; }
+
+  // m[k]
+  V Get(const K& k) const {
+    const void* e = h_ ? internal::MapAccess<kKind>(h_, &k) : nullptr;
+    return e ? Elem(e) : V();
+  }
+  // v, ok := m[k]
+  std::pair<V, bool> Lookup(const K& k) const {
+    const void* e = h_ ? internal::MapAccess<kKind>(h_, &k) : nullptr;
+    return e ? std::pair<V, bool>(Elem(e), true) : std::pair<V, bool>(V(), false);
+  }
+  // m[k] = v
+  void Set(const K& k, V v) {
+    if (!h_) throw Panic("assignment to entry in nil map");
+    internal::MapAssign<kKind>(h_, &k, &v);
+  }
+  // delete(m, k)
+  void Delete(const K& k) {
+    if (h_) internal::MapDelete<kKind>(h_, &k);
+  }
+  // clear(m): removes every entry, NaN keys included; B is kept; hash0 is re-drawn.
+  void Clear() {
+    if (h_) internal::MapClear(h_);
+  }
+  // for k, v := range m
+  Iter Range() const { return Iter(h_); }
+
+  Stats GetStats() const { return h_ ? internal::MapStats(h_) : Stats(); }
+  // Broken invariants (go-map-semantics §6), empty when healthy. Never draws randomness.
+  std::vector<std::string> Audit() const {
+    return h_ ? internal::MapAudit(h_) : std::vector<std::string>();
+  }
+  // A readable layout summary: header, then per bucket its tophash states and chain.
+  std::string Dump(size_t max_buckets = 64) const {
+    return h_ ? internal::MapDump(h_, max_buckets) : std::string("nil map\n");
+  }
+
+  class Iter {
+   public:
+    Iter(Iter&& o) noexcept
+        : it_(std::exchange(o.it_, internal::HIter())), first_(o.first_) {}
+    Iter& operator=(Iter&& o) noexcept {
+      if (this != &o) {
+        internal::MapIterRelease(&it_);
+        it_ = std::exchange(o.it_, internal::HIter());
+        first_ = o.first_;
+      }
+      return *this;
+    }
+    Iter(const Iter&) = delete;
+    Iter& operator=(const Iter&) = delete;
+    ~Iter() { internal::MapIterRelease(&it_); }
+
+    // Moves to the next entry (the first one on the first call); false when done.
+    bool Next() {
+      if (first_) {
+        first_ = false;
+      } else if (it_.key) {
+        internal::MapIterNext(&it_);
+      }
+      return it_.key != nullptr;
+    }
+    const K& Key() const { return *static_cast<const K*>(it_.key); }
+    const V& Value() const {
+      if constexpr (Type::kZeroSizeElem) {
+        static const V kZero{};
+        return kZero;
+      } else {
+        return *static_cast<const V*>(it_.elem);
+      }
+    }
+
+   private:
+    friend class Map;
+    // Range() is Go's range statement: mapiterinit draws the start and positions the
+    // iterator on the first entry at once.
+    explicit Iter(internal::HMap* h) {
+      if (h) internal::MapIterInit(&it_, h);
+    }
+    internal::HIter it_;
+    bool first_ = true;
+  };
+
+ private:
+  friend struct internal::MapPeer;
+  static V Elem(const void* e) {
+    if constexpr (Type::kZeroSizeElem) {
+      return V();
+    } else {
+      return *static_cast<const V*>(e);
+    }
+  }
+  internal::HMap* h_ = nullptr;
+};
+
+}  // namespace gomap
+
+#endif  // GOMAP_MAP_H_
