@@ -47,9 +47,12 @@ enum TypeFlag : uint8_t {
   kIndirectElem = 2,
   kReflexiveKey = 4,
   kNeedKeyUpdate = 8,
-  // gomap only: K / V are trivially copyable and destructible; bytes are the object.
+  // gomap only. Trivial: trivially copyable and destructible, the bytes are the object.
+  // NothrowMove: evacuation may move (instead of copy) and undo a move if it must.
+  kKeyNothrowMove = 16,
   kTrivialKey = 32,
   kTrivialElem = 64,
+  kElemNothrowMove = 128,
 };
 
 inline constexpr size_t kMaxKeySize = 128;   // Go's maxKeySize
@@ -94,6 +97,8 @@ struct MapType {
   bool need_key_update() const { return flags & kNeedKeyUpdate; }
   bool trivial_key() const { return flags & kTrivialKey; }
   bool trivial_elem() const { return flags & kTrivialElem; }
+  bool key_nothrow_move() const { return flags & kKeyNothrowMove; }
+  bool elem_nothrow_move() const { return flags & kElemNothrowMove; }
 };
 
 // Fills the layout fields of t from object sizes, following Go's rules: objects over
@@ -131,6 +136,8 @@ struct TypedMapType final : MapType {
       flags |= kTrivialKey;
     if (std::is_trivially_copyable_v<V> && std::is_trivially_destructible_v<V>)
       flags |= kTrivialElem;
+    if (std::is_nothrow_move_constructible_v<K>) flags |= kKeyNothrowMove;
+    if (std::is_nothrow_move_constructible_v<V>) flags |= kElemNothrowMove;
     hasher = [](const MapType* t, const void* k, uint64_t seed) -> uint64_t {
       return static_cast<uint64_t>(
           static_cast<const TypedMapType*>(t)->hash(*static_cast<const K*>(k), seed));

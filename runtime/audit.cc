@@ -1,0 +1,286 @@
+// The invariant auditor (go-map-semantics §6) and the header snapshot behind Stats.
+//
+// Audit reads a quiescent map and returns one line per broken invariant, each starting
+// with "invariant I<n>:" and naming the array, bucket, overflow depth and slot. It never
+// draws randomness (NaN-like keys are recognised with k != k before anything is hashed)
+// and never changes the map, so calling it after every operation leaves a run as it was.
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "internal/core.h"
+
+namespace gomap::internal {
+namespace {
+
+bool AllZero(const void* p, size_t n) {
+  const auto* c = static_cast<const unsigned char*>(p);
+  for (size_t k = 0; k < n; k++) {
+    if (c[k]) return false;
+  }
+  return true;
+}
+
+class Auditor {
+ public:
+  explicit Auditor(const HMap* h) : h_(h), t_(h->type) {}
+
+  std::vector<std::string> Run() {
+    const uint8_t flags = Flags(h_);
+    if (flags & kHashWriting) Fail("invariant I1: hashWriting is set on a quiescent map");
+    if ((flags & kSameSizeGrow) && !Growing(h_)) {
+      Fail("invariant I1: sameSizeGrow is set while not growing");
+    }
+    if (h_->buckets == nullptr) {
+      if (h_->B != 0 || h_->count != 0 || Growing(h_)) {
+        Fail("invariant I2: no buckets but B=%d count=%lld growing=%d", h_->B,
+             static_cast<long long>(h_->count), Growing(h_));
+      }
+      return std::move(out_);
+    }
+    if (h_->buckets->B() != h_->B) {
+      Fail("invariant I2: the bucket array has 2^%d buckets but B=%d", h_->buckets->B(), h_->B);
+      return std::move(out_);
+    }
+    if (h_->B == 0 && Growing(h_)) Fail("invariant I2: growing at B=0");
+    CheckGrowBookkeeping();
+
+    int64_t live = 0;
+    uint64_t overflow = 0;
+    for (uint64_t i = 0; i < BucketShift(h_->B); i++) {
+      Chain c = Walk(h_->buckets->At(i));
+      overflow += c.buckets - 1;
+      CheckLiveChain("new", i, c, BucketMask(h_->B), i);
+      live += c.full;
+      if (Growing(h_)) CheckUntouchedDestination(i, c);
+    }
+    if (Growing(h_)) {
+      for (uint64_t j = 0; j < NOldBuckets(h_); j++) {
+        Bucket* ob = h_->oldbuckets->At(j);
+        Chain c = Walk(ob);
+        if (Evacuated(ob)) {
+          CheckEvacuatedChain(j, c);
+        } else {
+          CheckLiveChain("old", j, c, OldBucketMask(h_), j);
+          live += c.full;
+        }
+      }
+    }
+    if (live != h_->count) {
+      Fail("invariant I9: count=%lld but %lld live slots", static_cast<long long>(h_->count),
+           static_cast<long long>(live));
+    }
+    if (h_->B == 0 && overflow != 0) Fail("invariant I2: overflow buckets at B=0");
+    if (h_->B < 16 && h_->noverflow != overflow) {
+      Fail("invariant I13: noverflow=%u but %llu overflow buckets reachable", h_->noverflow,
+           static_cast<unsigned long long>(overflow));
+    }
+    if (h_->buckets->next_spare() > h_->buckets->nspare()) {
+      Fail("invariant I14: spare pool cursor past the end of the array");
+    }
+    return std::move(out_);
+  }
+
+ private:
+  struct Slot {
+    Bucket* b;
+    int depth;  // 0 = primary, 1 = first overflow bucket, ...
+    int i;
+  };
+  struct Chain {
+    std::vector<Slot> slots;
+    uint64_t buckets = 0;
+    int64_t full = 0;
+  };
+
+  Chain Walk(Bucket* head) const {
+    Chain c;
+    int depth = 0;
+    for (Bucket* b = head; b != nullptr; b = OverflowOf(t_, b), depth++) {
+      c.buckets++;
+      for (int i = 0; i < kBucketCnt; i++) c.slots.push_back(Slot{b, depth, i});
+    }
+    return c;
+  }
+
+  void CheckGrowBookkeeping() {
+    if (!Growing(h_)) {
+      uint64_t n = h_->nevacuate;
+      if (n != 0 && n != BucketShift(h_->B) && !(h_->B > 0 && n == BucketShift(h_->B - 1))) {
+        Fail("invariant I3: not growing but nevacuate=%llu", static_cast<unsigned long long>(n));
+      }
+      return;
+    }
+    uint64_t nold = NOldBuckets(h_);
+    if (h_->oldbuckets->nbuckets() != nold) {
+      Fail("invariant I3: old array has %llu buckets, expected %llu",
+           static_cast<unsigned long long>(h_->oldbuckets->nbuckets()),
+           static_cast<unsigned long long>(nold));
+      return;
+    }
+    if (h_->nevacuate >= nold) {
+      Fail("invariant I3: growing with nevacuate=%llu >= %llu old buckets",
+           static_cast<unsigned long long>(h_->nevacuate), static_cast<unsigned long long>(nold));
+    }
+    for (uint64_t j = 0; j < std::min(h_->nevacuate, nold); j++) {
+      if (!Evacuated(h_->oldbuckets->At(j))) {
+        Fail("invariant I3: old bucket %llu is below nevacuate but not evacuated",
+             static_cast<unsigned long long>(j));
+      }
+    }
+  }
+
+  // I5/I6 (no marks), I8 (chain shape), I10 (placement), I11 (uniqueness), I12 (clean
+  // empties); counts the full slots.
+  void CheckLiveChain(const char* where, uint64_t index, Chain& c, uint64_t mask,
+                      uint64_t want) {
+    bool seen_rest = false;
+    int last_not_rest = -1;
+    std::vector<std::pair<uint8_t, const void*>> keys;
+    for (size_t s = 0; s < c.slots.size(); s++) {
+      const Slot& sl = c.slots[s];
+      uint8_t top = sl.b[sl.i];
+      if (top == kEmptyRest) {
+        seen_rest = true;
+        CheckClean(where, index, sl);
+        continue;
+      }
+      last_not_rest = static_cast<int>(s);
+      if (seen_rest) {
+        Fail("invariant I8: slot after emptyRest is %s, %s bucket %llu overflow %d slot %d",
+             top == kEmptyOne ? "emptyOne" : "not empty", where,
+             static_cast<unsigned long long>(index), sl.depth, sl.i);
+      }
+      if (top == kEmptyOne) {
+        CheckClean(where, index, sl);
+        continue;
+      }
+      if (top < kMinTopHash) {
+        Fail("invariant %s: evacuation mark %d in a live chain, %s bucket %llu overflow %d "
+             "slot %d",
+             where[0] == 'n' ? "I6" : "I5", top, where, static_cast<unsigned long long>(index),
+             sl.depth, sl.i);
+        continue;
+      }
+      c.full++;
+      const void* k = KeyObj(t_, sl.b, sl.i);
+      if (!t_->reflexive_key() && !t_->equal(t_, k, k)) continue;  // NaN-like: exempt
+      uint64_t hash = t_->hasher(t_, k, h_->hash0);
+      if (TopHash(hash) != top) {
+        Fail("invariant I10: tophash %d but the key hashes to %d, %s bucket %llu overflow %d "
+             "slot %d key %s",
+             top, TopHash(hash), where, static_cast<unsigned long long>(index), sl.depth, sl.i,
+             t_->key_string(k).c_str());
+      }
+      if ((hash & mask) != want) {
+        Fail("invariant I10: key belongs in bucket %llu, %s bucket %llu overflow %d slot %d "
+             "key %s",
+             static_cast<unsigned long long>(hash & mask), where,
+             static_cast<unsigned long long>(index), sl.depth, sl.i, t_->key_string(k).c_str());
+      }
+      keys.emplace_back(top, k);
+    }
+    if (last_not_rest >= 0) {
+      const Slot& sl = c.slots[last_not_rest];
+      if (sl.b[sl.i] == kEmptyOne) {
+        Fail("invariant I8: emptyOne with no live slot after it, %s bucket %llu overflow %d "
+             "slot %d",
+             where, static_cast<unsigned long long>(index), sl.depth, sl.i);
+      }
+    }
+    // Equal keys share a hash, hence a chain and a tophash: compare within tophash groups.
+    std::sort(keys.begin(), keys.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t a = 0; a < keys.size(); a++) {
+      for (size_t b = a + 1; b < keys.size() && keys[b].first == keys[a].first; b++) {
+        if (t_->equal(t_, keys[a].second, keys[b].second)) {
+          Fail("invariant I11: key %s stored twice in %s bucket %llu",
+               t_->key_string(keys[a].second).c_str(), where,
+               static_cast<unsigned long long>(index));
+        }
+      }
+    }
+  }
+
+  void CheckClean(const char* where, uint64_t index, const Slot& sl) {
+    const void* es = ElemSlot(t_, sl.b, sl.i);
+    if (t_->elemsize != 0 && !AllZero(es, t_->elemsize)) {
+      Fail("invariant I12: empty slot with a non-zero elem, %s bucket %llu overflow %d slot %d",
+           where, static_cast<unsigned long long>(index), sl.depth, sl.i);
+    }
+    if ((t_->indirect_key() || !t_->trivial_key()) &&
+        !AllZero(KeySlot(t_, sl.b, sl.i), t_->keysize)) {
+      Fail("invariant I12: empty slot still holds a key object, %s bucket %llu overflow %d "
+           "slot %d",
+           where, static_cast<unsigned long long>(index), sl.depth, sl.i);
+    }
+  }
+
+  void CheckEvacuatedChain(uint64_t j, const Chain& c) {
+    for (const Slot& sl : c.slots) {
+      uint8_t top = sl.b[sl.i];
+      if (top < kEvacuatedX || top > kEvacuatedEmpty) {
+        Fail("invariant I4: evacuated old bucket %llu has state %d at overflow %d slot %d",
+             static_cast<unsigned long long>(j), top, sl.depth, sl.i);
+      }
+    }
+  }
+
+  // I7: a new bucket whose old bucket is not evacuated yet has not been written.
+  void CheckUntouchedDestination(uint64_t i, const Chain& c) {
+    Bucket* ob = h_->oldbuckets->At(i & OldBucketMask(h_));
+    if (Evacuated(ob)) return;
+    bool clean = c.buckets == 1;
+    for (const Slot& sl : c.slots) clean = clean && sl.b[sl.i] == kEmptyRest;
+    if (!clean) {
+      Fail("invariant I7: new bucket %llu was written before old bucket %llu was evacuated",
+           static_cast<unsigned long long>(i),
+           static_cast<unsigned long long>(i & OldBucketMask(h_)));
+    }
+  }
+
+  void Fail(const char* fmt, ...) __attribute__((format(printf, 2, 3))) {
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    std::vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    out_.emplace_back(buf);
+  }
+
+  const HMap* h_;
+  const MapType* t_;
+  std::vector<std::string> out_;
+};
+
+uint64_t CountOverflow(const MapType* t, const BucketArray* a) {
+  uint64_t n = 0;
+  for (uint64_t i = 0; i < a->nbuckets(); i++) {
+    for (Bucket* b = OverflowOf(t, a->At(i)); b != nullptr; b = OverflowOf(t, b)) n++;
+  }
+  return n;
+}
+
+}  // namespace
+
+std::vector<std::string> MapAudit(const HMap* h) { return Auditor(h).Run(); }
+
+Stats MapStats(const HMap* h) {
+  Stats s;
+  s.count = h->count;
+  s.B = h->B;
+  s.noverflow = h->noverflow;
+  s.flags = Flags(h);
+  s.hash0 = h->hash0;
+  s.growing = Growing(h);
+  s.same_size_grow = SameSizeGrow(h);
+  s.nevacuate = h->nevacuate;
+  s.noldbuckets = Growing(h) ? NOldBuckets(h) : 0;
+  if (h->buckets) s.overflow_buckets = CountOverflow(h->type, h->buckets);
+  if (h->oldbuckets) s.old_overflow_buckets = CountOverflow(h->type, h->oldbuckets);
+  return s;
+}
+
+}  // namespace gomap::internal

@@ -1,0 +1,68 @@
+// A readable layout summary for reports and failing tests: the header, then each bucket
+// of the current (and old) array with its chain, one token per slot:
+//   R emptyRest   E emptyOne   X/Y evacuatedX/Y   e evacuatedEmpty   a7:<key> full (tophash a7)
+#include <cinttypes>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+#include "internal/core.h"
+
+namespace gomap::internal {
+namespace {
+
+std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  return buf;
+}
+
+void DumpArray(const HMap* h, const char* name, const BucketArray* a, size_t max_buckets,
+               std::string* out) {
+  const MapType* t = h->type;
+  *out += Format("%s (%" PRIu64 " buckets):\n", name, a->nbuckets());
+  for (uint64_t i = 0; i < a->nbuckets(); i++) {
+    if (i == max_buckets) {
+      *out += Format("  ... %" PRIu64 " more buckets\n", a->nbuckets() - i);
+      break;
+    }
+    *out += Format("  [%" PRIu64 "]", i);
+    for (Bucket* b = a->At(i); b != nullptr; b = OverflowOf(t, b)) {
+      if (b != a->At(i)) *out += " ->";
+      for (int s = 0; s < kBucketCnt; s++) {
+        uint8_t top = b[s];
+        switch (top) {
+          case kEmptyRest: *out += " R"; break;
+          case kEmptyOne: *out += " E"; break;
+          case kEvacuatedX: *out += " X"; break;
+          case kEvacuatedY: *out += " Y"; break;
+          case kEvacuatedEmpty: *out += " e"; break;
+          default:
+            *out += Format(" %02x:", top) + t->key_string(KeyObj(t, b, s));
+        }
+      }
+    }
+    *out += "\n";
+  }
+}
+
+}  // namespace
+
+std::string MapDump(const HMap* h, size_t max_buckets) {
+  uint8_t f = Flags(h);
+  std::string out = Format(
+      "map: count=%" PRId64 " B=%d flags=%d%s%s%s%s noverflow=%u hash0=%08x nevacuate=%" PRIu64
+      "%s\n",
+      h->count, h->B, f, (f & kIterator) ? " iterator" : "", (f & kOldIterator) ? " oldIterator" : "",
+      (f & kHashWriting) ? " hashWriting" : "", (f & kSameSizeGrow) ? " sameSizeGrow" : "",
+      h->noverflow, h->hash0, h->nevacuate, Growing(h) ? " growing" : "");
+  if (h->buckets) DumpArray(h, "buckets", h->buckets, max_buckets, &out);
+  if (h->oldbuckets) DumpArray(h, "oldbuckets", h->oldbuckets, max_buckets, &out);
+  return out;
+}
+
+}  // namespace gomap::internal

@@ -1,0 +1,328 @@
+// Growth: Go's hashGrow, growWork, evacuate, advanceEvacuationMark, newoverflow and
+// incrnoverflow.
+//
+// Invariants kept here (go-map-semantics §6):
+//   - oldbuckets is set exactly while growing; sameSizeGrow only then.
+//   - Every old bucket below nevacuate is evacuated, and a chain is evacuated all at
+//     once or not at all (I3, I4): iterators and lookups judge a whole chain by
+//     tophash[0] of its primary bucket.
+//   - No write touches a new bucket before its old bucket is evacuated (I7), so
+//     evacuation fills destinations densely from slot 0, in source order.
+//   - An evacuated old slot keeps its key (and elem) readable while an iterator may
+//     still walk that array: such iterators re-look-up moved keys, and yield moved NaN
+//     entries from the old copy. Go keeps the bytes for its GC; here the slot keeps a
+//     copy whenever anyone besides the map holds the old array, and is moved (and the
+//     chain marked cleared) otherwise.
+//
+// Evacuate is transactional: it hashes every key and allocates every overflow bucket
+// it needs before touching anything, and undoes its copies if a user copy constructor
+// throws, so an exception leaves the old chain unevacuated and the map consistent.
+#include <algorithm>
+#include <vector>
+
+#include "internal/core.h"
+#include "internal/slot.h"
+
+namespace gomap::internal {
+
+void IncrNOverflow(HMap* h) {
+  // Exact while B < 16; above, count with probability 1/2^(B-15) so that the counter
+  // estimates the number of overflow buckets divided by 2^(B-15).
+  if (h->B < 16) {
+    h->noverflow++;
+    return;
+  }
+  uint32_t mask = (uint32_t{1} << (h->B - 15)) - 1;
+  if ((static_cast<uint32_t>(FastRand64()) & mask) == 0) h->noverflow++;
+}
+
+Bucket* NewOverflow(HMap* h, Bucket* b) {
+  Bucket* ovf = h->buckets->AllocOverflow();
+  IncrNOverflow(h);
+  OverflowOf(h->type, b) = ovf;
+  return ovf;
+}
+
+void HashGrow(HMap* h) {
+  // If we've hit the load factor, get bigger. Otherwise there are too many overflow
+  // buckets, so keep the same number of buckets and "grow" laterally.
+  uint8_t bigger = OverLoadFactor(h->count + 1, h->B) ? 1 : 0;
+  BucketArray* fresh = BucketArray::New(h->type, h->B + bigger);  // may throw: no change yet
+  uint8_t f = Flags(h);
+  uint8_t nf = f & static_cast<uint8_t>(~(kIterator | kOldIterator));
+  if (f & kIterator) nf |= kOldIterator;  // iterators on the current array now use the old one
+  if (!bigger) nf |= kSameSizeGrow;
+  h->flags.store(nf, std::memory_order_relaxed);
+  h->oldbuckets = h->buckets;
+  h->buckets = fresh;
+  h->B += bigger;
+  h->nevacuate = 0;
+  h->noverflow = 0;
+  // The actual copying of the hash table data is done incrementally by GrowWork.
+}
+
+namespace {
+
+// One full slot of the old chain and where it goes.
+struct Move {
+  Bucket* src;
+  Bucket* dst = nullptr;
+  uint8_t i;
+  uint8_t j = 0;
+  uint8_t top;
+  uint8_t useY;
+};
+
+// Holds the chain's moves on the stack unless the chain is long (weak hashers).
+class MoveList {
+ public:
+  void Push(const Move& m) {
+    if (n_ < kInline) {
+      inline_[n_] = m;
+    } else {
+      if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+      heap_.push_back(m);
+    }
+    n_++;
+  }
+  size_t size() const { return n_; }
+  Move& operator[](size_t k) { return heap_.empty() ? inline_[k] : heap_[k]; }
+
+ private:
+  static constexpr size_t kInline = 4 * kBucketCnt;
+  Move inline_[kInline];
+  std::vector<Move> heap_;
+  size_t n_ = 0;
+};
+
+inline bool MovesKey(const MapType* t, bool move) {
+  return move && (t->indirect_key() || t->key_nothrow_move());
+}
+inline bool MovesElem(const MapType* t, bool move) {
+  return move && (t->indirect_elem() || t->elem_nothrow_move());
+}
+
+// Puts the object of the source slot into the (empty) destination slot: the pointer
+// itself for indirect storage when moving, the bytes for trivial types, otherwise a
+// nothrow move or a copy (which may throw, leaving the destination empty).
+void TransferKey(const MapType* t, void* dst, void* src, bool move) {
+  if (t->indirect_key()) {
+    if (move) {
+      *static_cast<void**>(dst) = *static_cast<void**>(src);
+    } else {
+      ConstructKey(t, dst, *static_cast<void**>(src));
+    }
+  } else if (t->trivial_key()) {
+    std::memcpy(dst, src, t->keysize);
+  } else if (MovesKey(t, move)) {
+    t->key_relocate(dst, src);
+  } else {
+    t->key_copy(dst, src);
+  }
+}
+
+void TransferElem(const MapType* t, void* dst, void* src, bool move) {
+  if (t->elemsize == 0) return;
+  if (t->indirect_elem()) {
+    if (move) {
+      *static_cast<void**>(dst) = *static_cast<void**>(src);
+    } else {
+      void* p = AllocObject(t->elem_objsize, t->elem_objalign);
+      try {
+        t->elem_copy(p, *static_cast<void**>(src));
+      } catch (...) {
+        FreeObject(p, t->elem_objalign);
+        throw;
+      }
+      *static_cast<void**>(dst) = p;
+    }
+  } else if (t->trivial_elem()) {
+    std::memcpy(dst, src, t->elemsize);
+  } else if (MovesElem(t, move)) {
+    t->elem_relocate(dst, src);
+  } else {
+    t->elem_copy(dst, src);
+  }
+}
+
+// Undoes TransferKey/TransferElem: moved objects go back, copies are destroyed, and the
+// destination slot is left clean (I12).
+void UndoKey(const MapType* t, void* dst, void* src, bool move) {
+  if (t->indirect_key() && move) {
+    *static_cast<void**>(dst) = nullptr;
+    return;
+  }
+  if (!t->indirect_key() && !t->trivial_key() && MovesKey(t, move)) {
+    t->key_destroy(src);
+    t->key_relocate(src, dst);  // nothrow: the type's move constructor is noexcept
+  }
+  DestroyKey(t, dst, /*clean=*/true);
+}
+
+void UndoElem(const MapType* t, void* dst, void* src, bool move) {
+  if (t->elemsize == 0) return;
+  if (t->indirect_elem() && move) {
+    *static_cast<void**>(dst) = nullptr;
+    return;
+  }
+  if (!t->indirect_elem() && !t->trivial_elem() && MovesElem(t, move)) {
+    t->elem_destroy(src);
+    t->elem_relocate(src, dst);
+  }
+  DestroyElem(t, dst, /*clean=*/true);
+}
+
+// After a moving evacuation: ends what is left in the source slot.
+void EndSource(const MapType* t, Bucket* b, int i) {
+  if (!t->indirect_key() && !t->trivial_key()) t->key_destroy(KeySlot(t, b, i));
+  if (t->elemsize != 0 && !t->indirect_elem() && !t->trivial_elem()) {
+    t->elem_destroy(ElemSlot(t, b, i));
+  }
+}
+
+void AdvanceEvacuationMark(HMap* h, uint64_t newbit) {
+  h->nevacuate++;
+  // Experiments suggest that 1024 is overkill by at least an order of magnitude.
+  // Put it in there as a safeguard anyway, to ensure O(1) behavior.
+  uint64_t stop = std::min(h->nevacuate + 1024, newbit);
+  while (h->nevacuate != stop && Evacuated(h->oldbuckets->At(h->nevacuate))) h->nevacuate++;
+  if (h->nevacuate == newbit) {  // newbit == # of oldbuckets
+    // Growing is all done. Free old main bucket array (iterators may still hold it).
+    BucketArray* old = h->oldbuckets;
+    h->oldbuckets = nullptr;
+    h->flags.fetch_and(static_cast<uint8_t>(~kSameSizeGrow), std::memory_order_relaxed);
+    old->Release();
+  }
+}
+
+template <class KO>
+void Evacuate(HMap* h, uint64_t oldbucket) {
+  const MapType* t = h->type;
+  BucketArray* old = h->oldbuckets;
+  Bucket* b = old->At(oldbucket);
+  uint64_t newbit = NOldBuckets(h);
+  if (!Evacuated(b)) {
+    const bool same = SameSizeGrow(h);
+    const uint8_t flags = Flags(h);
+
+    // 1. Decide every destination; hashing may throw, nothing has changed yet.
+    MoveList moves;
+    size_t count[2] = {0, 0};
+    for (Bucket* c = b; c != nullptr; c = OverflowOf(t, c)) {
+      for (int i = 0; i < kBucketCnt; i++) {
+        uint8_t top = c[i];
+        if (IsEmpty(top)) continue;
+        if (top < kMinTopHash) Throw(h, "bad map state");
+        uint8_t useY = 0;
+        if (!same) {
+          // Compute hash to make our evacuation decision (whether we need to send
+          // this key/elem to bucket x or bucket y).
+          const void* k = KeyObj(t, c, i);
+          uint64_t hash = KO::Hash(t, k, h->hash0);
+          if ((flags & kIterator) && !t->reflexive_key() && !KO::Equal(t, k, k)) {
+            // A NaN-like key: its hash is random, so an iterator could not tell where
+            // it went. Decide by the low bit of the tophash instead (iterators filter
+            // with the same bit) and draw a new tophash for the next level.
+            useY = kMutantNaNByHash ? (hash & newbit) != 0 : top & 1;
+            top = TopHash(hash);
+          } else {
+            useY = (hash & newbit) != 0;
+          }
+        }
+        moves.Push(Move{c, nullptr, static_cast<uint8_t>(i), 0, top, useY});
+        count[useY]++;
+      }
+    }
+
+    // 2. Overflow buckets for the destinations (allocation may throw; the pool is not
+    //    observable, so a failure here leaves the map as it was).
+    Bucket* dst[2] = {h->buckets->At(oldbucket),
+                      same ? nullptr : h->buckets->At(oldbucket + newbit)};
+    std::vector<Bucket*> spare[2];
+    for (int d = 0; d < 2; d++) {
+      size_t need = count[d] > 0 ? (count[d] - 1) / kBucketCnt : 0;
+      for (size_t n = 0; n < need; n++) spare[d].push_back(h->buckets->AllocOverflow());
+    }
+
+    // 3. Fill destinations densely in source order. Copy when anyone else holds the old
+    //    array (an iterator may still read these slots), move otherwise.
+    const bool move = old->refs() == 1;
+    size_t done = 0;
+    try {
+      Bucket* cur[2] = {dst[0], dst[1]};
+      int slot[2] = {0, 0};
+      size_t next_spare[2] = {0, 0};
+      for (; done < moves.size(); done++) {
+        Move& m = moves[done];
+        int d = m.useY;
+        if (slot[d] == kBucketCnt) {
+          cur[d] = spare[d][next_spare[d]++];
+          slot[d] = 0;
+        }
+        m.dst = cur[d];
+        m.j = static_cast<uint8_t>(slot[d]++);
+        void* dk = KeySlot(t, m.dst, m.j);
+        TransferKey(t, dk, KeySlot(t, m.src, m.i), move);
+        try {
+          TransferElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
+        } catch (...) {
+          UndoKey(t, dk, KeySlot(t, m.src, m.i), move);
+          throw;
+        }
+      }
+    } catch (...) {
+      for (size_t k = 0; k < done; k++) {
+        Move& m = moves[k];
+        UndoKey(t, KeySlot(t, m.dst, m.j), KeySlot(t, m.src, m.i), move);
+        UndoElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
+      }
+      throw;
+    }
+
+    // 4. Commit; nothing below throws.
+    for (int d = 0; d < 2; d++) {
+      Bucket* tail = dst[d];
+      for (Bucket* ovf : spare[d]) {
+        OverflowOf(t, tail) = ovf;
+        IncrNOverflow(h);
+        tail = ovf;
+      }
+    }
+    for (size_t k = 0; k < moves.size(); k++) {
+      Move& m = moves[k];
+      m.dst[m.j] = m.top;
+      m.src[m.i] = kEvacuatedX + m.useY;
+    }
+    for (Bucket* c = b; c != nullptr; c = OverflowOf(t, c)) {
+      for (int i = 0; i < kBucketCnt; i++) {
+        if (IsEmpty(c[i])) c[i] = kEvacuatedEmpty;
+      }
+    }
+    if (move && HasObjects(t)) {
+      for (size_t k = 0; k < moves.size(); k++) EndSource(t, moves[k].src, moves[k].i);
+      old->MarkCleared(oldbucket);
+      // Like Go: clear the primary's keys, elems and overflow link (tophash marks
+      // stay: they record the evacuation state).
+      std::memset(b + t->keyoff, 0, t->bucketsize - t->keyoff);
+    }
+  }
+
+  if (oldbucket == h->nevacuate) AdvanceEvacuationMark(h, newbit);
+}
+
+}  // namespace
+
+template <KeyKind kKind>
+void GrowWork(HMap* h, uint64_t bucket) {
+  // Make sure we evacuate the old bucket corresponding to the bucket we're about to
+  // use, then evacuate one more old bucket to make progress on growing.
+  Evacuate<KeyOps<kKind>>(h, bucket & OldBucketMask(h));
+  if (Growing(h)) Evacuate<KeyOps<kKind>>(h, h->nevacuate);
+}
+
+template void GrowWork<KeyKind::kGeneric>(HMap*, uint64_t);
+template void GrowWork<KeyKind::kFast32>(HMap*, uint64_t);
+template void GrowWork<KeyKind::kFast64>(HMap*, uint64_t);
+template void GrowWork<KeyKind::kFastStr>(HMap*, uint64_t);
+
+}  // namespace gomap::internal

@@ -1,0 +1,157 @@
+// Buckets, tophash states and bucket arrays (Go's bmap, makeBucketArray, newoverflow).
+//
+// A bucket is raw memory laid out as Go lays it out:
+//   tophash[8] | key[8] | elem[8] | overflow pointer
+// A chain is a primary bucket plus its overflow buckets; slot order along the chain
+// (bucket by bucket, slot 0..7) is the order lookup, insert, delete's back-propagation
+// and evacuation all use.
+//
+// Ownership (what Go's GC does for Go): a BucketArray owns its primaries, its spare
+// pool, and every heap overflow bucket linked into its chains. It is reference counted:
+// the map holds its `buckets` and `oldbuckets`; an iterator holds its snapshot and the
+// array it is walking. Whoever drops the last reference destroys the objects still
+// living in it. An old array's evacuated slots hold live copies unless the chain was
+// evacuated by moving (no iterator could see it), which the `cleared` bit records.
+#ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
+#define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "gomap/internal/hmap.h"
+#include "gomap/internal/type.h"
+
+namespace gomap::internal {
+
+inline constexpr int kBucketCntBits = 3;
+inline constexpr int kBucketCnt = 1 << kBucketCntBits;
+inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
+inline constexpr int64_t kLoadFactorDen = 2;
+
+// Tophash states (Go's values; a full slot holds tophash(hash) >= kMinTopHash).
+inline constexpr uint8_t kEmptyRest = 0;       // empty, and so is every later slot
+inline constexpr uint8_t kEmptyOne = 1;        // empty
+inline constexpr uint8_t kEvacuatedX = 2;      // moved to the low half
+inline constexpr uint8_t kEvacuatedY = 3;      // moved to the high half
+inline constexpr uint8_t kEvacuatedEmpty = 4;  // empty, bucket evacuated
+inline constexpr uint8_t kMinTopHash = 5;
+
+static_assert(kEvacuatedY == kEvacuatedX + 1,
+              "Evacuate writes kEvacuatedX + useY; iterators rely on it");
+static_assert((kEvacuatedX & 1) == 0 && (kEvacuatedY & 1) == 1,
+              "iterators filter moved NaN slots by bit 0 of the mark, which must equal "
+              "the destination bit Evacuate chose from bit 0 of the tophash");
+static_assert(kEmptyRest == 0, "a zeroed bucket must read as all kEmptyRest");
+
+inline constexpr uint8_t kIterator = 1;
+inline constexpr uint8_t kOldIterator = 2;
+inline constexpr uint8_t kHashWriting = 4;
+inline constexpr uint8_t kSameSizeGrow = 8;
+
+inline constexpr uint64_t kNoCheck = ~uint64_t{0};
+
+using Bucket = unsigned char;
+
+inline uint8_t TopHash(uint64_t hash) {
+  uint8_t top = static_cast<uint8_t>(hash >> 56);
+  if (top < kMinTopHash) top += kMinTopHash;
+  return top;
+}
+inline bool IsEmpty(uint8_t x) { return x <= kEmptyOne; }
+// Evacuation is judged on tophash[0] of the primary bucket only (Go's evacuated()).
+inline bool Evacuated(const Bucket* b) {
+  return b[0] > kEmptyOne && b[0] < kMinTopHash;
+}
+inline uint64_t BucketShift(uint8_t B) { return uint64_t{1} << (B & 63); }
+inline uint64_t BucketMask(uint8_t B) { return BucketShift(B) - 1; }
+// count > 8 && count > 13 * (2^B / 2): integer division makes B = 0 mean "count > 8".
+inline bool OverLoadFactor(int64_t count, uint8_t B) {
+  return count > kBucketCnt &&
+         static_cast<uint64_t>(count) > kLoadFactorNum * (BucketShift(B) / kLoadFactorDen);
+}
+inline bool TooManyOverflowBuckets(uint16_t noverflow, uint8_t B) {
+  if (B > 15) B = 15;
+  return noverflow >= static_cast<uint16_t>(uint16_t{1} << (B & 15));
+}
+
+// Slot accessors. "Slot" is the bucket memory; "object" is the K or V (behind a
+// pointer when stored indirectly).
+inline void* KeySlot(const MapType* t, Bucket* b, int i) {
+  return b + t->keyoff + static_cast<size_t>(i) * t->keysize;
+}
+inline void* ElemSlot(const MapType* t, Bucket* b, int i) {
+  return b + t->elemoff + static_cast<size_t>(i) * t->elemsize;
+}
+inline Bucket*& OverflowOf(const MapType* t, Bucket* b) {
+  return *reinterpret_cast<Bucket**>(b + t->overflowoff);
+}
+inline void* KeyObj(const MapType* t, Bucket* b, int i) {
+  void* s = KeySlot(t, b, i);
+  return t->indirect_key() ? *static_cast<void**>(s) : s;
+}
+inline void* ElemObj(const MapType* t, Bucket* b, int i) {
+  void* s = ElemSlot(t, b, i);
+  return t->indirect_elem() ? *static_cast<void**>(s) : s;
+}
+// Objects of types over 128 bytes live in their own allocation.
+void* AllocObject(uint32_t size, uint32_t align);
+void FreeObject(void* p, uint32_t align);
+
+class BucketArray {
+ public:
+  // 2^b zeroed primaries; for b >= 4 also 2^(b-4) spare overflow buckets (Go's
+  // makeBucketArray). Throws std::bad_alloc; starts with one reference.
+  static BucketArray* New(const MapType* t, uint8_t b);
+
+  void Retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Release();
+  int64_t refs() const { return refs_.load(std::memory_order_acquire); }
+
+  Bucket* At(uint64_t i) const { return base_ + i * t_->bucketsize; }
+  uint8_t B() const { return B_; }
+  uint64_t nbuckets() const { return BucketShift(B_); }
+
+  // A zeroed bucket owned by this array, from the spare pool or the heap. Not linked
+  // anywhere yet. Throws std::bad_alloc (heap only); the pool never fails.
+  Bucket* AllocOverflow();
+  // Destroys every live object and zeroes everything (Go's mapclear on the array).
+  void Reset();
+
+  // Chains whose objects were destroyed by a moving evacuation.
+  void MarkCleared(uint64_t j) { cleared_[j / 64] |= uint64_t{1} << (j % 64); }
+  bool IsCleared(uint64_t j) const {
+    return !cleared_.empty() && (cleared_[j / 64] >> (j % 64)) & 1;
+  }
+  // Spare pool bookkeeping (invariant I14).
+  uint64_t next_spare() const { return next_spare_; }
+  uint64_t nspare() const { return nspare_; }
+  bool InArray(const Bucket* b) const {
+    return b >= base_ && b < base_ + (nbuckets() + nspare_) * t_->bucketsize;
+  }
+
+ private:
+  BucketArray() = default;
+  ~BucketArray();
+  void DestroyObjects();
+  void FreeHeapOverflow();
+
+  std::atomic<int64_t> refs_{1};
+  const MapType* t_ = nullptr;
+  uint8_t B_ = 0;
+  uint64_t nspare_ = 0;
+  uint64_t next_spare_ = 0;  // index of the next unused spare, counted from the end of the primaries
+  Bucket* base_ = nullptr;
+  std::vector<Bucket*> heap_overflow_;
+  std::vector<uint64_t> cleared_;  // one bit per primary; only for types with objects
+};
+
+// True when slots hold objects that need destructors or own allocations.
+inline bool HasObjects(const MapType* t) {
+  return !(t->trivial_key() && t->trivial_elem()) || t->indirect_key() || t->indirect_elem();
+}
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_RUNTIME_INTERNAL_BUCKET_H_

@@ -1,0 +1,67 @@
+// Declarations shared by the operation files (access, assign, delete, clear, grow,
+// iter, audit). Each helper names its Go original.
+#ifndef GOMAP_RUNTIME_INTERNAL_CORE_H_
+#define GOMAP_RUNTIME_INTERNAL_CORE_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "gomap/internal/hmap.h"
+#include "internal/bucket.h"
+#include "internal/key_ops.h"
+#include "internal/mutants.h"
+
+namespace gomap::internal {
+
+inline uint8_t Flags(const HMap* h) { return h->flags.load(std::memory_order_relaxed); }
+inline bool Growing(const HMap* h) { return h->oldbuckets != nullptr; }      // h.growing()
+inline bool SameSizeGrow(const HMap* h) { return Flags(h) & kSameSizeGrow; }  // h.sameSizeGrow()
+inline uint64_t NOldBuckets(const HMap* h) {                                // h.noldbuckets()
+  uint64_t n = BucketShift(h->B);
+  if (!SameSizeGrow(h)) n >>= 1;
+  return n;
+}
+inline uint64_t OldBucketMask(const HMap* h) { return NOldBuckets(h) - 1; }  // h.oldbucketmask()
+
+// The writer protocol of mapassign/mapdelete/mapclear: the caller has already checked
+// hashWriting and hashed the key (a throwing hash must leave the map untouched); this
+// toggles the bit (XOR, as Go: two racing writers cancel and one gets caught at exit),
+// and Finish() checks it is still set before clearing it. If an exception escapes
+// (user equality, copy or move; allocation), the bit is cleared so the map stays usable.
+class WriteScope {
+ public:
+  explicit WriteScope(HMap* h) : h_(h) {
+    h_->flags.fetch_xor(kHashWriting, std::memory_order_acq_rel);
+  }
+  WriteScope(const WriteScope&) = delete;
+  WriteScope& operator=(const WriteScope&) = delete;
+  ~WriteScope() {
+    if (!done_) h_->flags.fetch_and(static_cast<uint8_t>(~kHashWriting));
+  }
+  void Finish() {
+    done_ = true;
+    if (!(Flags(h_) & kHashWriting)) Fatal("concurrent map writes");
+    h_->flags.fetch_and(static_cast<uint8_t>(~kHashWriting), std::memory_order_release);
+  }
+
+ private:
+  HMap* h_;
+  bool done_ = false;
+};
+
+// random.cc
+uint32_t NewHash0();
+// fatal.cc: the internal-bug channel (Go's throw): message, layout dump, abort.
+[[noreturn]] void Throw(const HMap* h, const char* msg);
+// access.cc: mapaccessK, the lookup iteration uses for entries that moved.
+bool MapAccessK(const HMap* h, const void* key, const void** rk, const void** re);
+// grow.cc
+void HashGrow(HMap* h);
+template <KeyKind kKind>
+void GrowWork(HMap* h, uint64_t bucket);
+void IncrNOverflow(HMap* h);
+Bucket* NewOverflow(HMap* h, Bucket* b);
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_RUNTIME_INTERNAL_CORE_H_

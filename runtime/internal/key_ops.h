@@ -1,0 +1,62 @@
+// Key operations the core algorithms are instantiated with: the generic ones go through
+// the MapType's function pointers; the fast ones (Go's map_fast32/64/str.go) inline the
+// default hash and a raw comparison. They must agree with MapType::hasher/equal exactly,
+// because growth, iteration and Audit use those on the same keys.
+#ifndef GOMAP_RUNTIME_INTERNAL_KEY_OPS_H_
+#define GOMAP_RUNTIME_INTERNAL_KEY_OPS_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "gomap/internal/hash.h"
+#include "gomap/internal/type.h"
+
+namespace gomap::internal {
+
+template <KeyKind kKind>
+struct KeyOps;
+
+template <>
+struct KeyOps<KeyKind::kGeneric> {
+  static uint64_t Hash(const MapType* t, const void* k, uint64_t seed) {
+    return t->hasher(t, k, seed);
+  }
+  static bool Equal(const MapType* t, const void* a, const void* b) {
+    return t->equal(t, a, b);
+  }
+};
+
+template <class U>
+struct RawKeyOps {
+  static uint64_t Hash(const MapType*, const void* k, uint64_t seed) {
+    return MemHash(k, sizeof(U), seed);  // == DefaultHash<integer>
+  }
+  static bool Equal(const MapType*, const void* a, const void* b) {
+    U x, y;
+    std::memcpy(&x, a, sizeof x);
+    std::memcpy(&y, b, sizeof y);
+    return x == y;
+  }
+};
+template <>
+struct KeyOps<KeyKind::kFast32> : RawKeyOps<uint32_t> {};
+template <>
+struct KeyOps<KeyKind::kFast64> : RawKeyOps<uint64_t> {};
+
+template <>
+struct KeyOps<KeyKind::kFastStr> {
+  static uint64_t Hash(const MapType*, const void* k, uint64_t seed) {
+    const auto* s = static_cast<const std::string*>(k);
+    return MemHash(s->data(), s->size(), seed);  // == DefaultHash<std::string>
+  }
+  static bool Equal(const MapType*, const void* a, const void* b) {
+    const auto* x = static_cast<const std::string*>(a);
+    const auto* y = static_cast<const std::string*>(b);
+    return x->size() == y->size() && std::memcmp(x->data(), y->data(), x->size()) == 0;
+  }
+};
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_RUNTIME_INTERNAL_KEY_OPS_H_

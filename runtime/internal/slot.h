@@ -1,0 +1,83 @@
+// Constructing and destroying the objects in a slot. A slot of an indirect key or elem
+// holds a pointer to its own allocation (types over 128 bytes, Go's indirectkey and
+// indirectelem); otherwise the object lives in the slot.
+//
+// Empty slots must look the way Go's invariant I12 says: elem bytes all zero (assign
+// hands out new slots without clearing them in Go), key bytes zero when the key owns
+// anything; trivially copyable keys may keep stale bytes, as Go's pointer-free keys do.
+#ifndef GOMAP_RUNTIME_INTERNAL_SLOT_H_
+#define GOMAP_RUNTIME_INTERNAL_SLOT_H_
+
+#include <cstring>
+
+#include "internal/bucket.h"
+
+namespace gomap::internal {
+
+// Copy-constructs key into an empty slot. On a throw the slot is unchanged.
+inline void ConstructKey(const MapType* t, void* slot, const void* key) {
+  if (t->indirect_key()) {
+    void* p = AllocObject(t->key_objsize, t->key_objalign);
+    try {
+      t->key_copy(p, key);
+    } catch (...) {
+      FreeObject(p, t->key_objalign);
+      throw;
+    }
+    *static_cast<void**>(slot) = p;
+  } else {
+    t->key_copy(slot, key);
+  }
+}
+
+// Move-constructs the caller's value into an empty slot. On a throw the slot is
+// unchanged (its bytes are re-zeroed).
+inline void ConstructElem(const MapType* t, void* slot, void* elem) {
+  if (t->elemsize == 0) return;
+  if (t->indirect_elem()) {
+    void* p = AllocObject(t->elem_objsize, t->elem_objalign);
+    try {
+      t->elem_construct(p, elem);
+    } catch (...) {
+      FreeObject(p, t->elem_objalign);
+      throw;
+    }
+    *static_cast<void**>(slot) = p;
+  } else {
+    try {
+      t->elem_construct(slot, elem);
+    } catch (...) {
+      std::memset(slot, 0, t->elemsize);
+      throw;
+    }
+  }
+}
+
+// Ends the key object in a slot. With `clean`, leaves the slot as I12 wants it.
+inline void DestroyKey(const MapType* t, void* slot, bool clean) {
+  if (t->indirect_key()) {
+    void* p = *static_cast<void**>(slot);
+    t->key_destroy(p);
+    FreeObject(p, t->key_objalign);
+    if (clean) *static_cast<void**>(slot) = nullptr;
+  } else if (!t->trivial_key()) {
+    t->key_destroy(slot);
+    if (clean) std::memset(slot, 0, t->keysize);
+  }
+}
+
+inline void DestroyElem(const MapType* t, void* slot, bool clean) {
+  if (t->elemsize == 0) return;
+  if (t->indirect_elem()) {
+    void* p = *static_cast<void**>(slot);
+    t->elem_destroy(p);
+    FreeObject(p, t->elem_objalign);
+  } else if (!t->trivial_elem()) {
+    t->elem_destroy(slot);
+  }
+  if (clean) std::memset(slot, 0, t->elemsize);
+}
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_RUNTIME_INTERNAL_SLOT_H_

@@ -1,0 +1,92 @@
+// Creation and lifetime: Go's makemap (plus the layout Go's compiler computes for each
+// map type), and the reference counting that stands in for Go's GC.
+#include <algorithm>
+#include <cstdint>
+#include <new>
+
+#include "internal/core.h"
+
+namespace gomap::internal {
+namespace {
+
+constexpr uint64_t kMaxAlloc = uint64_t{1} << 48;  // Go's maxAlloc on linux/amd64
+
+size_t AlignUp(size_t n, size_t a) { return (n + a - 1) / a * a; }
+
+}  // namespace
+
+void LayoutMapType(MapType* t, size_t key_size, size_t key_align, size_t elem_size,
+                   size_t elem_align) {
+  t->flags = 0;
+  t->key_objsize = static_cast<uint32_t>(key_size);
+  t->key_objalign = static_cast<uint32_t>(key_align);
+  t->elem_objsize = static_cast<uint32_t>(elem_size);
+  t->elem_objalign = static_cast<uint32_t>(elem_align);
+  size_t kslot = key_size, kalign = key_align;
+  if (key_size > kMaxKeySize) {
+    t->flags |= kIndirectKey;
+    kslot = kalign = sizeof(void*);
+  }
+  size_t eslot = elem_size, ealign = elem_size == 0 ? 1 : elem_align;
+  if (elem_size > kMaxElemSize) {
+    t->flags |= kIndirectElem;
+    eslot = ealign = sizeof(void*);
+  }
+  // tophash[8] | keys | elems | overflow. With Go's types (alignment <= 8) no padding
+  // appears, which gives Go's bucket sizes (8 + 8*keysize + 8*elemsize + 8).
+  size_t keyoff = AlignUp(kBucketCnt, kalign);
+  size_t elemoff = AlignUp(keyoff + kBucketCnt * kslot, ealign);
+  size_t ovfoff = AlignUp(elemoff + kBucketCnt * eslot, alignof(void*));
+  size_t align = std::max({kalign, ealign, alignof(void*)});
+  t->keysize = static_cast<uint32_t>(kslot);
+  t->elemsize = static_cast<uint32_t>(eslot);
+  t->keyoff = static_cast<uint32_t>(keyoff);
+  t->elemoff = static_cast<uint32_t>(elemoff);
+  t->overflowoff = static_cast<uint32_t>(ovfoff);
+  t->bucketalign = static_cast<uint32_t>(align);
+  t->bucketsize = static_cast<uint32_t>(AlignUp(ovfoff + sizeof(void*), align));
+}
+
+HMap* MakeMap(const MapType* t, int64_t hint) {
+  HMap* h;
+  try {
+    h = new HMap();
+  } catch (...) {
+    delete t;
+    throw;
+  }
+  h->type = t;
+  // A hint that is negative or whose buckets could never be allocated is ignored,
+  // exactly as Go does at run time (no panic).
+  if (hint < 0 || static_cast<uint64_t>(hint) > kMaxAlloc / t->bucketsize) hint = 0;
+  h->hash0 = NewHash0();
+  // Find the size parameter B which will hold the requested number of elements.
+  // For hint < 0 OverLoadFactor returns false since hint < bucketCnt.
+  uint8_t B = 0;
+  while (OverLoadFactor(hint, B)) B++;
+  h->B = B;
+  // Allocate the initial hash table. If B == 0, the buckets field is allocated lazily
+  // by MapAssign.
+  if (B != 0) {
+    try {
+      h->buckets = BucketArray::New(t, B);
+    } catch (const std::bad_alloc&) {
+      delete h->type;
+      delete h;
+      Fatal("runtime: out of memory");  // Go: a hint that passed the check but cannot be met
+    }
+  }
+  return h;
+}
+
+void RetainMap(HMap* h) { h->refs.fetch_add(1, std::memory_order_relaxed); }
+
+void ReleaseMap(HMap* h) {
+  if (h->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (h->oldbuckets) h->oldbuckets->Release();
+  if (h->buckets) h->buckets->Release();
+  delete h->type;
+  delete h;
+}
+
+}  // namespace gomap::internal
