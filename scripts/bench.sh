@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Usage: scripts/bench.sh [-r ROUNDS] [-f FILTER] [-o REPORT.md]
+# Builds the release preset and runs the four contenders back to back — gomap,
+# std::unordered_map and absl::flat_hash_map (bench/map_bench) and Go 1.19's map (bench/go,
+# `go test -bench`) — in ROUNDS interleaved rounds (default 3), takes medians, and writes
+# one markdown report (default build/bench/report.md, also printed): ns per operation and
+# the ratios that matter, tail latency, bytes per entry, and the fuzz targets' execs/s if
+# the fuzz preset is built. The machine is shared and noisy: read the ratios, not times.
+#   -f FILTER   regex on benchmark names, e.g. 'LookupHit/.*/int64' (default: all)
+# Next after a surprise: rerun one row with more rounds, e.g. -r 7 -f 'Churn/.*/string/1000$'.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+rounds=3 filter='.' report=build/bench/report.md
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -r) rounds=$2; shift 2 ;;
+    -f) filter=$2; shift 2 ;;
+    -o) report=$2; shift 2 ;;
+    *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+scripts/deps.sh --go
+cmake --preset release >/dev/null
+cmake --build --preset release --target map_bench -j "$(nproc)" >/dev/null
+out=build/bench
+mkdir -p "$out"
+rm -f "$out"/cpp-*.json "$out"/go-*.txt
+export GOPROXY=off GOFLAGS=-mod=mod GOCACHE="$root/build/bench/gocache" GOTOOLCHAIN=local
+go=/usr/lib/go-1.19/bin/go
+cpp_digest=$(build/release/bench/map_bench --benchmark_filter=NONE 2>/dev/null | sed -n 's/^key digest //p')
+go_digest=$(cd bench/go && "$go" test -run TestKeyDigest -v . | sed -n 's/^key digest //p')
+if [ "$cpp_digest" != "$go_digest" ]; then
+  echo "bench.sh: key streams differ (C++ $cpp_digest, Go $go_digest)" >&2
+  exit 1
+fi
+# go test splits -bench patterns at '/', one part per level, so each alternative of the
+# filter runs as its own pattern.
+IFS='|' read -r -a go_filters <<<"$(echo "$filter" | sed 's#/gomap/#/go/#g; s#/std/#/go/#g; s#/absl/#/go/#g')"
+for r in $(seq 1 "$rounds"); do
+  echo "== round $r/$rounds: C++"
+  build/release/bench/map_bench --benchmark_filter="$filter" --benchmark_min_time=0.2 \
+    --benchmark_format=json --benchmark_out="$out/cpp-$r.json" >/dev/null
+  echo "== round $r/$rounds: Go"
+  for f in "${go_filters[@]}"; do
+    (cd bench/go && "$go" test -run '^$' -bench "Map/$f" -benchtime=200ms . >>"../../$out/go-$r.txt")
+  done
+done
+
+# Fuzz targets' speed on one core, when the fuzz preset has been built (scripts/fuzz.sh).
+: >"$out/fuzz-speed.txt"
+if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
+  for f in build/fuzz/fuzz/*_fuzzer; do
+    t=$(basename "$f")
+    [ -d "corpus/$t" ] || continue
+    rate=$("$f" -max_total_time=10 -print_final_stats=1 "corpus/$t" 2>&1 |
+           sed -n 's/^stat::average_exec_per_sec: *//p' | tail -n 1)
+    echo "$t ${rate:-?}" >>"$out/fuzz-speed.txt"
+  done
+fi
+python3 bench/report.py "$out" "$rounds" >"$report"
+cat "$report"
