@@ -62,7 +62,9 @@ void MapIterInit(HIter* it, HMap* h) {
   if ((Flags(h) & (kIterator | kOldIterator)) != (kIterator | kOldIterator)) {
     h->flags.fetch_or(kIterator | kOldIterator, std::memory_order_relaxed);
   }
-  MapIterNext(it);
+  // Go's mapiterinit ends with a first mapiternext; here the first Next() does it, so
+  // that writes made between Range() and that call (which a Go range statement cannot
+  // make) are seen like writes made during the iteration.
 }
 
 void MapIterNext(HIter* it) {

@@ -142,13 +142,11 @@ class Map {
 
   class Iter {
    public:
-    Iter(Iter&& o) noexcept
-        : it_(std::exchange(o.it_, internal::HIter())), first_(o.first_) {}
+    Iter(Iter&& o) noexcept : it_(std::exchange(o.it_, internal::HIter())) {}
     Iter& operator=(Iter&& o) noexcept {
       if (this != &o) {
         internal::MapIterRelease(&it_);
         it_ = std::exchange(o.it_, internal::HIter());
-        first_ = o.first_;
       }
       return *this;
     }
@@ -158,11 +156,7 @@ class Map {
 
     // Moves to the next entry (the first one on the first call); false when done.
     bool Next() {
-      if (first_) {
-        first_ = false;
-      } else if (it_.key) {
-        internal::MapIterNext(&it_);
-      }
+      internal::MapIterNext(&it_);
       return it_.key != nullptr;
     }
     const K& Key() const { return *static_cast<const K*>(it_.key); }
@@ -177,13 +171,12 @@ class Map {
 
    private:
     friend class Map;
-    // Range() is Go's range statement: mapiterinit draws the start and positions the
-    // iterator on the first entry at once.
+    // Range() is Go's range statement: mapiterinit draws the start bucket and slot
+    // rotation and marks the map as iterated; the first Next() finds the first entry.
     explicit Iter(internal::HMap* h) {
       if (h) internal::MapIterInit(&it_, h);
     }
     internal::HIter it_;
-    bool first_ = true;
   };
 
  private:
