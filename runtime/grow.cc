@@ -104,7 +104,7 @@ inline bool MovesElem(const MapType* t, bool move) {
 
 // Puts the object of the source slot into the (empty) destination slot: the pointer
 // itself for indirect storage when moving, the bytes for trivial types, otherwise a
-// nothrow move or a copy (which may throw, leaving the destination empty).
+// nothrow move or a copy (which may throw, leaving the destination empty and clean).
 void TransferKey(const MapType* t, void* dst, void* src, bool move) {
   if (t->indirect_key()) {
     if (move) {
@@ -117,7 +117,12 @@ void TransferKey(const MapType* t, void* dst, void* src, bool move) {
   } else if (MovesKey(t, move)) {
     t->key_relocate(dst, src);
   } else {
-    t->key_copy(dst, src);
+    try {
+      t->key_copy(dst, src);
+    } catch (...) {
+      std::memset(dst, 0, t->keysize);  // leave the destination clean (I12)
+      throw;
+    }
   }
 }
 
@@ -141,7 +146,12 @@ void TransferElem(const MapType* t, void* dst, void* src, bool move) {
   } else if (MovesElem(t, move)) {
     t->elem_relocate(dst, src);
   } else {
-    t->elem_copy(dst, src);
+    try {
+      t->elem_copy(dst, src);
+    } catch (...) {
+      std::memset(dst, 0, t->elemsize);
+      throw;
+    }
   }
 }
 

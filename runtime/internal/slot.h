@@ -14,7 +14,7 @@
 
 namespace gomap::internal {
 
-// Copy-constructs key into an empty slot. On a throw the slot is unchanged.
+// Copy-constructs key into an empty slot. On a throw the slot is left clean (zero).
 inline void ConstructKey(const MapType* t, void* slot, const void* key) {
   if (t->indirect_key()) {
     void* p = AllocObject(t->key_objsize, t->key_objalign);
@@ -26,7 +26,12 @@ inline void ConstructKey(const MapType* t, void* slot, const void* key) {
     }
     *static_cast<void**>(slot) = p;
   } else {
-    t->key_copy(slot, key);
+    try {
+      t->key_copy(slot, key);
+    } catch (...) {
+      std::memset(slot, 0, t->keysize);  // a constructor may write before it throws
+      throw;
+    }
   }
 }
 
