@@ -1,0 +1,3 @@
+module gomap/tests/go/replayer
+
+go 1.19
