@@ -9,7 +9,7 @@
 //   - an iterator that began during the current grow reads the old bucket while it is
 //     unevacuated, and then must yield only the entries that will land in the new bucket
 //     it is visiting (checkBucket), splitting NaN-like keys by the tophash low bit just
-//     as Evacuate does. A same-size grow needs no filter.
+//     as Evacuate does. A same-size grow needs no filter (decided on entering the bucket).
 // Lifetimes: the iterator holds the table, its snapshot and the array it is inside (the
 // old array of a grow that may complete while it is there). Go's GC does this for Go.
 // Clear: the language says cleared entries are not produced; clear_seq enforces it.
@@ -96,7 +96,12 @@ next:
       b = h->oldbuckets->At(oldbucket);
       if (!Evacuated(b)) {
         Hold(&it->cur, h->oldbuckets);
-        checkBucket = bucket;
+        // A same-size grow sends every entry of old bucket j to new bucket j: nothing to
+        // filter. Decided here, once per bucket: Go re-reads sameSizeGrow at every slot,
+        // so when the grow completes (or a new one starts) while the iterator is still in
+        // this chain, filtering switches on or off half-way, dropping NaN entries or
+        // producing entries twice.
+        checkBucket = SameSizeGrow(h) ? kNoCheck : bucket;
       } else {
         b = it->buckets->At(bucket);
         Hold(&it->cur, it->buckets);
@@ -120,7 +125,7 @@ next:
     if (IsEmpty(top) || top == kEvacuatedEmpty) continue;
     const void* k = KeyObj(t, b, offi);
     const void* e = ElemObj(t, b, offi);
-    if (checkBucket != kNoCheck && !SameSizeGrow(h) && !kMutantNoCheckBucket) {
+    if (checkBucket != kNoCheck && !kMutantNoCheckBucket) {
       // Special case: iterator was started during a grow to a larger size and the grow
       // is not done yet. We're working on a bucket whose oldbucket has not been
       // evacuated yet. Or at least, it wasn't evacuated when we started the bucket. So
