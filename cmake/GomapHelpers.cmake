@@ -1,6 +1,9 @@
 # Build files read as declarations: each folder lists its libraries and tests with these.
 include_guard(GLOBAL)
 
+set(GOMAP_FUZZ_ENGINE "-fsanitize=fuzzer" CACHE STRING
+    "How fuzz targets link their fuzzing engine (a flag or a library)")
+
 # gomap_cc_library(NAME n SRCS ... [DEPS ...] [PUBLIC_DEFINES ...])
 function(gomap_cc_library)
   cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;PUBLIC_DEFINES" ${ARGN})
@@ -39,16 +42,19 @@ function(gomap_warnings target)
   endif()
 endfunction()
 
-# gomap_fuzz_target(NAME n SRCS ... [DEPS ...])
+# gomap_fuzz_target(NAME n SRCS ... [DEPS ...] [LABELS ...])
 # One fuzz target, three ways:
 #   <n>_replay   standalone replay main (fuzz/replay_main.cc), built in every preset; CTest
-#                test <n>_corpus (label corpus) replays corpus/<n> and corpus/regressions/<n>
+#                test <n>_corpus (label corpus, plus LABELS) replays corpus/<n>,
+#                corpus/regressions/<n> and the readable seeds corpus/seeds/<n>
 #   <n>          the libFuzzer binary, only in the fuzz preset (GOMAP_BUILD_FUZZERS)
 #   <n>_smoke    CTest test (label fuzz-smoke, fuzz preset): 30 s of fuzzing from the corpus
+#                (scripts/fuzz-one.sh adds corpus/<n>.options and corpus/<n>.dict)
 function(gomap_fuzz_target)
-  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS" ${ARGN})
+  cmake_parse_arguments(A "" "NAME" "SRCS;DEPS;LABELS" ${ARGN})
   set(corpus ${PROJECT_SOURCE_DIR}/corpus/${A_NAME})
   set(regress ${PROJECT_SOURCE_DIR}/corpus/regressions/${A_NAME})
+  set(seeds ${PROJECT_SOURCE_DIR}/corpus/seeds/${A_NAME})
 
   add_executable(${A_NAME}_replay ${A_SRCS} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
   target_link_libraries(${A_NAME}_replay PRIVATE ${A_DEPS})
@@ -56,26 +62,23 @@ function(gomap_fuzz_target)
   gomap_warnings(${A_NAME}_replay)
   if(GOMAP_BUILD_TESTS OR GOMAP_BUILD_FUZZERS)
     add_test(NAME ${A_NAME}_corpus
-             COMMAND ${A_NAME}_replay --quiet --if-exists ${corpus} ${regress})
-    set_tests_properties(${A_NAME}_corpus PROPERTIES LABELS corpus TIMEOUT 900)
+             COMMAND ${A_NAME}_replay --quiet --if-exists ${corpus} ${regress} ${seeds})
+    set(labels corpus ${A_LABELS})
+    set_tests_properties(${A_NAME}_corpus PROPERTIES LABELS "${labels}" TIMEOUT 900)
   endif()
 
   if(GOMAP_BUILD_FUZZERS)
     add_executable(${A_NAME} ${A_SRCS})
     target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
     target_compile_definitions(${A_NAME} PRIVATE GOMAP_FUZZ_TARGET_NAME="${A_NAME}")
-    target_link_options(${A_NAME} PRIVATE -fsanitize=fuzzer)
+    # The engine: libFuzzer here; OSS-Fuzz passes $LIB_FUZZING_ENGINE (AFL++, honggfuzz).
+    target_link_libraries(${A_NAME} PRIVATE ${GOMAP_FUZZ_ENGINE})
     gomap_warnings(${A_NAME})
-    set(opts)
-    if(EXISTS ${PROJECT_SOURCE_DIR}/corpus/${A_NAME}.dict)
-      list(APPEND opts -dict=${PROJECT_SOURCE_DIR}/corpus/${A_NAME}.dict)
-    endif()
     # Fuzz a scratch copy so the checked-in corpus only changes through scripts/merge.sh.
     set(work ${CMAKE_CURRENT_BINARY_DIR}/smoke/${A_NAME})
     add_test(NAME ${A_NAME}_smoke
-             COMMAND ${CMAKE_COMMAND} -E env
-                     ${PROJECT_SOURCE_DIR}/scripts/fuzz-one.sh ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}
-                     ${work} 30 ${corpus} -- ${opts})
+             COMMAND ${PROJECT_SOURCE_DIR}/scripts/fuzz-one.sh
+                     ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME} ${work} 30 ${corpus} ${regress})
     set_tests_properties(${A_NAME}_smoke PROPERTIES LABELS fuzz-smoke TIMEOUT 300)
   endif()
 endfunction()

@@ -1,0 +1,331 @@
+// Concurrent readers of a map stopped mid-growth. Built in every preset; it earns its
+// keep in the tsan preset (replay binary, `ctest -L concurrency`) and in a clang
+// libFuzzer+TSan build (fuzz/CMakeLists.txt), where ThreadSanitizer must stay silent.
+//
+// The input is a trace (binary or text), read as a script for one writer and then
+// several readers (Go allows any number of goroutines to read and range over a map that
+// nobody writes, go-map-semantics §4 item 11):
+//  1. Writer phase, this thread. Ops run in order on m0 (handle prefixes are ignored):
+//     set, delete, clear, make, nil, delit, setit change it; range, next, drain, break
+//     drive up to four iterators over it, judged by Go's iteration rules. The first
+//     get, lookup, len or audit met while m0 is growing stops the phase there, leaving
+//     the map mid-growth with unevacuated old buckets; otherwise it ends with the trace.
+//  2. Reader phase: kReaders threads released together, no writer. Reader i first
+//     finishes iterator i if it is still live (it may have begun before the grow and
+//     still be reading the old array), then ranges over the whole map twice while
+//     looking up domain keys between steps, then looks up every domain key and takes
+//     len. Everything must agree with the reference model: lookups and len exactly,
+//     iterations by Go's rules (each entry once, current values, nothing missed).
+//  3. Afterwards the header is unchanged — reads never evacuate, so count, B, the
+//     growth state, nevacuate and the overflow counts are what the readers found (the
+//     sticky iterator flags aside) — and Audit() is clean.
+#include <atomic>
+#include <cstdint>
+#include <latch>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "fuzz/fuzz_target.h"
+#include "gomap/internal/peer.h"
+#include "gomap/map.h"
+#include "oracle/hashers.h"
+#include "oracle/iter_rules.h"
+#include "oracle/literals.h"
+#include "oracle/model.h"
+#include "oracle/report.h"
+#include "oracle/text.h"
+#include "oracle/typed.h"
+
+namespace {
+
+namespace o = gomap::oracle;
+constexpr int kReaders = 4;  // one per iterator id, so each live iterator has an owner
+
+struct FatalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+template <class K, class V, class Hash>
+class Scenario {
+ public:
+  using M = gomap::Map<K, V, Hash>;
+  using Table = o::ModelTable<K, V>;
+
+  explicit Scenario(const o::Trace& t) : trace_(t), c_(t.config) {}
+
+  void Run() {
+    gomap::FatalHandler previous =
+        gomap::SetFatalHandler([](const char* msg) { throw FatalError(msg); });
+    gomap::SeedRandom(c_.seed);
+    for (int x = 0; x < 256; ++x) domain_.push_back(o::FromLit<K>(o::KeyFromByte(c_.key, x)));
+    if (!c_.nil && !o::HintRefused(c_.hint)) Make(c_.hint);
+    try {
+      Writer();
+    } catch (const std::exception& e) {
+      Fail(-1, "writer exception", e.what(), "no exception");
+    }
+    if (!Failed()) Readers();
+    gomap::SetFatalHandler(previous);
+    if (failure_) gomap::fuzz::ReportFailure(failure_->sig, Report());
+  }
+
+ private:
+  struct LiveIter {
+    std::optional<typename M::Iter> it;
+    std::shared_ptr<const Table> model;  // the table it ranges over (null: nil map)
+    o::IterRules<K, V> rules;
+    std::optional<K> current;
+  };
+  struct Failure {
+    std::string sig, detail;
+  };
+
+  void Make(int64_t hint) {
+    if constexpr (std::is_same_v<Hash, o::TestHash<K>>) {
+      m_ = M::Make(hint, Hash{c_.hasher});
+    } else {
+      m_ = M::Make(hint);
+    }
+    model_ = std::make_shared<Table>();
+  }
+
+  bool Failed() const { return has_failure_.load(std::memory_order_acquire); }
+  bool Growing() const { return !m_.IsNil() && m_.GetStats().growing; }
+
+  void Set(const K& k, const V& v) {
+    bool panicked = false;
+    try {
+      m_.Set(k, v);
+    } catch (const gomap::Panic&) {
+      panicked = true;
+    }
+    if (panicked != !model_) {
+      Fail(-1, "writer set panic", panicked ? "panic" : "ok", panicked ? "ok" : "panic");
+    }
+    if (model_) model_->Set(k, v);
+  }
+
+  void Writer() {
+    for (stop_ = 0; stop_ < trace_.ops.size(); ++stop_) {
+      const o::Op& op = trace_.ops[stop_];
+      LiveIter& li = iters_[op.n & 3];
+      switch (op.op) {
+        case o::OpCode::kSet:
+          Set(o::FromLit<K>(op.key), o::FromLit<V>(op.value));
+          break;
+        case o::OpCode::kDelete:
+          m_.Delete(o::FromLit<K>(op.key));
+          if (model_) model_->Delete(o::FromLit<K>(op.key));
+          break;
+        case o::OpCode::kClear:
+          m_.Clear();
+          if (model_) model_->Clear();
+          break;
+        case o::OpCode::kMake:
+          if (!o::HintRefused(op.n)) Make(op.n);
+          break;
+        case o::OpCode::kNil:
+          m_ = M();
+          model_.reset();
+          break;
+        case o::OpCode::kRange:
+          li = LiveIter();
+          li.it.emplace(m_.Range());
+          li.model = model_;
+          li.rules.Begin(li.model.get());
+          break;
+        case o::OpCode::kNext:
+          Step(-1, li);
+          break;
+        case o::OpCode::kDrain:
+          while (Step(-1, li)) {
+          }
+          break;
+        case o::OpCode::kBreak:
+          li = LiveIter();
+          break;
+        case o::OpCode::kDelIt:
+          if (li.current) {
+            m_.Delete(*li.current);
+            if (model_) model_->Delete(*li.current);
+          }
+          break;
+        case o::OpCode::kSetIt:
+          if (li.current) Set(K(*li.current), o::FromLit<V>(op.value));
+          break;
+        case o::OpCode::kGet:
+        case o::OpCode::kLookup:
+        case o::OpCode::kLen:
+        case o::OpCode::kAudit:
+          if (Growing()) return;  // stopped mid-growth
+          break;
+        case o::OpCode::kAlias:
+          break;
+      }
+      if (Failed()) return;  // stop_ stays on the failing op, for the report
+    }
+  }
+
+  // One iterator step judged by Go's rules; false at the end (or with no iterator).
+  bool Step(int reader, LiveIter& li) {
+    if (!li.it) return false;
+    if (!li.it->Next()) {
+      if (auto missed = li.rules.End(li.model.get()))
+        Fail(reader, "next " + missed->aspect, "end", missed->detail);
+      li.it.reset();
+      li.current.reset();
+      return false;
+    }
+    K k = li.it->Key();
+    V v = li.it->Value();
+    li.current = k;
+    if (auto bad = li.rules.Yield(li.model.get(), k, v)) {
+      Fail(reader, "next " + bad->aspect, o::Format(k) + " " + o::Format(v), bad->detail);
+      return false;
+    }
+    return true;
+  }
+
+  void Lookup(int reader, const K& k) {
+    const auto* e = model_ ? model_->Find(k) : nullptr;
+    const std::string want = o::Format(e ? e->value : V()) + " " + o::Format(e != nullptr);
+    auto [v, ok] = m_.Lookup(k);
+    const std::string got = o::Format(v) + " " + o::Format(ok);
+    if (got != want) Fail(reader, "lookup", "lookup " + o::Format(k) + " -> " + got, want);
+    if (!(m_.Get(k) == (e ? e->value : V()))) Fail(reader, "get", "get " + o::Format(k), want);
+  }
+
+  void Reader(int i) {
+    size_t x = static_cast<size_t>(i) * 61;
+    auto next_key = [&]() -> const K& { return domain_[(x += 7) % domain_.size()]; };
+    while (!Failed() && Step(i, iters_[i])) Lookup(i, next_key());
+    for (int round = 0; round < 2 && !Failed(); ++round) {
+      LiveIter li;
+      li.it.emplace(m_.Range());
+      li.model = model_;
+      li.rules.Begin(li.model.get());
+      while (!Failed() && Step(i, li)) Lookup(i, next_key());
+    }
+    for (const K& k : domain_) Lookup(i, k);
+    const int64_t want = model_ ? model_->Len() : 0;
+    if (m_.Len() != want) Fail(i, "len", std::to_string(m_.Len()), std::to_string(want));
+  }
+
+  void Readers() {
+    before_ = m_.GetStats();
+    std::latch start(kReaders);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kReaders; ++i) {
+      threads.emplace_back([this, i, &start] {
+        start.arrive_and_wait();
+        try {
+          Reader(i);
+        } catch (const FatalError& e) {
+          Fail(i, "fatal error", std::string("fatal error: ") + e.what(), "no fatal error");
+        } catch (const std::exception& e) {
+          Fail(i, "exception", e.what(), "no exception");
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    if (Failed()) return;
+    gomap::Stats after = m_.GetStats();
+    after.flags = static_cast<uint8_t>(after.flags & ~3);  // iterator bits are sticky
+    gomap::Stats want = before_;
+    want.flags = static_cast<uint8_t>(want.flags & ~3);
+    if (o::FormatStats(after) != o::FormatStats(want)) {
+      Fail(-1, "readers changed the header", o::FormatStats(after), o::FormatStats(want));
+    } else if (auto errs = m_.Audit(); !errs.empty()) {
+      Fail(-1, "audit after readers", errs[0], "no broken invariants");
+    }
+  }
+
+  // First failure wins; readers stop soon after (they poll Failed()).
+  void Fail(int reader, const std::string& words, const std::string& got, const std::string& want) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (failure_) return;
+    std::string who = reader < 0 ? "writer/main thread" : "reader " + std::to_string(reader);
+    failure_ = std::make_unique<Failure>(
+        Failure{o::Signature("concurrent " + words), who + "\ngot:  " + got + "\nwant: " + want});
+    has_failure_.store(true, std::memory_order_release);
+  }
+
+  std::string Report() const {
+    std::string r = "ASSERTION FAILURE: " + failure_->sig + "\n" + failure_->detail + "\n";
+    const bool stopped = stop_ < trace_.ops.size();
+    r += "--- text trace: writer ran ops before the marked one, then " + std::to_string(kReaders) +
+         " readers ---\n";
+    o::PrintOptions po;
+    po.max_ops = stopped ? stop_ + 1 : trace_.ops.size();
+    po.mark_op = stop_;
+    r += o::PrintText(trace_, po);
+    r += "--- m0: stats when the readers started ---\n" + o::FormatStats(before_) + "\n";
+    r += "--- m0: layout now ---\n" + m_.Dump();
+    return r;
+  }
+
+  const o::Trace& trace_;
+  const o::Config& c_;
+  M m_;
+  std::shared_ptr<Table> model_;
+  LiveIter iters_[kReaders];
+  std::vector<K> domain_;
+  size_t stop_ = 0;
+  gomap::Stats before_;
+  std::mutex mu_;
+  std::unique_ptr<Failure> failure_;  // set once under mu_; others poll Failed()
+  std::atomic<bool> has_failure_{false};
+};
+
+template <class K, class V>
+void RunKV(const o::Trace& t) {
+  if (t.config.hasher == o::HasherKind::kDefault) {
+    Scenario<K, V, gomap::DefaultHash<K>>(t).Run();
+  } else {
+    Scenario<K, V, o::TestHash<K>>(t).Run();
+  }
+}
+
+template <class K>
+void RunK(const o::Trace& t) {
+  switch (t.config.value) {
+    case o::ValueType::kInt64:
+      return RunKV<K, int64_t>(t);
+    case o::ValueType::kBig:
+      return RunKV<K, o::Big>(t);
+    case o::ValueType::kEmpty:
+      return RunKV<K, o::Empty>(t);
+  }
+}
+
+void RunConcurrent(const o::Trace& t) {
+  switch (t.config.key) {
+    case o::KeyType::kInt64:
+      return RunK<int64_t>(t);
+    case o::KeyType::kString:
+      return RunK<std::string>(t);
+    case o::KeyType::kFloat64:
+      return RunK<double>(t);
+    case o::KeyType::kBig:
+      return RunK<o::Big>(t);
+    case o::KeyType::kUint8:
+      return RunK<uint8_t>(t);
+  }
+}
+
+gomap::fuzz::TraceTarget Target() {
+  gomap::fuzz::TraceTarget t;
+  t.decode.value_types = o::Bit(o::ValueType::kInt64) | o::Bit(o::ValueType::kBig);
+  t.decode.max_ops = 1024;
+  t.run = RunConcurrent;
+  return t;
+}
+
+}  // namespace
+
+GOMAP_TRACE_FUZZ_TARGET(Target)

@@ -1,0 +1,134 @@
+// The shared body of the trace fuzz targets: input -> trace -> executor -> report.
+#include "fuzz/fuzz_target.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "oracle/text.h"
+
+namespace gomap::fuzz {
+namespace {
+
+constexpr std::string_view kFailurePrefix = "ASSERTION FAILURE: ";
+
+// The signature scripts/minimize.sh holds on to, or empty.
+const std::string& WantedSignature() {
+  static const std::string wanted = [] {
+    const char* env = std::getenv("GOMAP_FUZZ_SIGNATURE");
+    std::string s = env ? env : "";
+    if (s.starts_with(kFailurePrefix)) s.erase(0, kFailurePrefix.size());
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) {
+      s.pop_back();
+    }
+    return s;
+  }();
+  return wanted;
+}
+
+// GOMAP_FUZZ_AUDIT_STRIDE=n replaces every target's audit stride (0: audit only at
+// `audit` ops and at the end; 1: after every mutating op); -1 when unset.
+int AuditStrideOverride() {
+  const char* env = std::getenv("GOMAP_FUZZ_AUDIT_STRIDE");
+  if (env == nullptr || *env == '\0') return -1;
+  char* end = nullptr;
+  long n = std::strtol(env, &end, 10);
+  return (*end == '\0' && n >= 0 && n <= 1 << 20) ? static_cast<int>(n) : -1;
+}
+
+}  // namespace
+
+bool IsTextTrace(const uint8_t* data, size_t size) {
+  std::string_view s(reinterpret_cast<const char*>(data), size);
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == '#') {
+      size_t eol = s.find('\n', i);
+      if (eol == std::string_view::npos) return false;
+      i = eol + 1;
+    } else {
+      return s.substr(i).starts_with("gomap-trace");
+    }
+  }
+  return false;
+}
+
+bool InputTrace(const TraceTarget& target, const uint8_t* data, size_t size, std::string_view name,
+                oracle::Trace* trace, std::string* error) {
+  if (IsTextTrace(data, size)) {
+    oracle::ParseResult r =
+        oracle::ParseText(std::string_view(reinterpret_cast<const char*>(data), size), name);
+    if (!r.ok()) {
+      *error = r.error;
+      return false;
+    }
+    *trace = std::move(*r.trace);
+    return true;
+  }
+  *trace = oracle::DecodeBinary(data, size, target.decode);
+  if (target.force_nil) {
+    trace->config.nil = true;
+    trace->config.hint = 0;
+  }
+  return true;
+}
+
+void ReportFailure(const std::string& signature, const std::string& report) {
+  const std::string& wanted = WantedSignature();
+  if (!wanted.empty() && signature != wanted) return;  // another bug: not this input's
+  std::fwrite(report.data(), 1, report.size(), stderr);
+  if (!report.empty() && report.back() != '\n') std::fputc('\n', stderr);
+  std::fflush(stderr);
+  std::abort();
+}
+
+void RunTrace(const TraceTarget& target, const oracle::Trace& trace) {
+  if (target.run != nullptr) {
+    target.run(trace);
+    return;
+  }
+  oracle::ExecOptions options = target.exec;
+  options.on_failure = oracle::OnFailure::kReturn;
+  static const int stride = AuditStrideOverride();
+  if (stride >= 0) options.audit_stride = stride;
+  oracle::RunResult r = oracle::Execute(trace, options);
+  if (!r.ok) ReportFailure(r.signature, r.report);
+}
+
+int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size) {
+  oracle::Trace trace;
+  std::string error;
+  // A malformed text trace is an uninteresting input, not a failure.
+  if (!InputTrace(target, data, size, "<input>", &trace, &error)) return 0;
+  RunTrace(target, trace);
+  return 0;
+}
+
+int ReplayTrace(const TraceTarget& target, const uint8_t* data, size_t size,
+                const std::string& name) {
+  oracle::Trace trace;
+  std::string error;
+  if (!InputTrace(target, data, size, name, &trace, &error)) {
+    std::fprintf(stderr, "%s\n", error.c_str());
+    return 2;
+  }
+  RunTrace(target, trace);
+  return 0;
+}
+
+bool PrintTrace(const TraceTarget& target, const uint8_t* data, size_t size,
+                const std::string& name, std::string* text) {
+  oracle::Trace trace;
+  std::string error;
+  if (!InputTrace(target, data, size, name, &trace, &error)) {
+    *text = error + "\n";
+    return false;
+  }
+  *text = oracle::PrintText(trace);
+  return true;
+}
+
+}  // namespace gomap::fuzz
