@@ -23,26 +23,15 @@
 #include "gomap/internal/peer.h"
 #include "gomap/map.h"
 
+#include "test_util.h"
+
 namespace {
+
+using gomap::testing_util::AuditClean;
+using gomap::testing_util::Mix;
 
 using gomap::Map;
 using gomap::internal::MapPeer;
-
-template <class M>
-::testing::AssertionResult AuditClean(const M& m) {
-  std::vector<std::string> v = m.Audit();
-  if (v.empty()) return ::testing::AssertionSuccess();
-  auto r = ::testing::AssertionFailure();
-  for (const std::string& s : v) r << s << "\n";
-  return r << m.Dump(16);
-}
-
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 struct TestError : std::runtime_error {
   TestError() : std::runtime_error("fuse") {}

@@ -14,7 +14,11 @@
 #include "gomap/internal/peer.h"
 #include "gomap/map.h"
 
+#include "test_util.h"
+
 namespace {
+
+using gomap::testing_util::AuditClean;
 
 using gomap::Map;
 using SmallMap = Map<int8_t, int8_t>;
@@ -25,15 +29,6 @@ int GoB(int64_t n) {
   int B = 0;
   while (n > 8 && n > 13 * ((int64_t{1} << B) / 2)) B++;
   return B;
-}
-
-template <class M>
-::testing::AssertionResult AuditClean(const M& m) {
-  std::vector<std::string> v = m.Audit();
-  if (v.empty()) return ::testing::AssertionSuccess();
-  auto r = ::testing::AssertionFailure();
-  for (const std::string& s : v) r << s << "\n";
-  return r << m.Dump();
 }
 
 // A hasher that keeps sequential keys perfectly spread (no overflow buckets ever).

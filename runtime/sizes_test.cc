@@ -15,29 +15,18 @@
 #include "gomap/internal/peer.h"
 #include "gomap/map.h"
 
+#include "test_util.h"
+
 namespace {
+
+using gomap::testing_util::AuditClean;
+using gomap::testing_util::Mix;
 
 using gomap::Map;
 using gomap::internal::MapPeer;
 
-template <class M>
-::testing::AssertionResult AuditClean(const M& m) {
-  std::vector<std::string> v = m.Audit();
-  if (v.empty()) return ::testing::AssertionSuccess();
-  auto r = ::testing::AssertionFailure();
-  for (const std::string& s : v) r << s << "\n";
-  return r << m.Dump(16);
-}
-
 // Live objects of the tracked blob types: constructions minus destructions.
 int64_t g_live = 0;
-
-uint64_t Mix(uint64_t x) {  // splitmix64's finaliser
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
 
 // Bytes that differ for different ids (for one byte: id mod 256, a bijection on 0..255).
 void FillFrom(uint64_t id, unsigned char* b, size_t n) {

@@ -1,0 +1,34 @@
+// Helpers shared by the runtime's unit tests (runtime/*_test.cc).
+#ifndef GOMAP_RUNTIME_TEST_UTIL_H_
+#define GOMAP_RUNTIME_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace gomap::testing_util {
+
+// Passes when Audit() finds nothing; otherwise fails with every violation and the layout
+// of the first 16 buckets.
+template <class M>
+::testing::AssertionResult AuditClean(const M& m) {
+  std::vector<std::string> v = m.Audit();
+  if (v.empty()) return ::testing::AssertionSuccess();
+  auto r = ::testing::AssertionFailure();
+  for (const std::string& s : v) r << s << "\n";
+  return r << m.Dump(16);
+}
+
+// splitmix64's finaliser: a good default-quality hash for test hashers to build on.
+inline uint64_t Mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+}  // namespace gomap::testing_util
+
+#endif  // GOMAP_RUNTIME_TEST_UTIL_H_
