@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 
@@ -91,18 +92,15 @@ std::optional<double> ParseFloat(std::string_view s) {
     if (ed == 0) return std::nullopt;
   }
   if (i != body.size()) return std::nullopt;
-  double f = 0;
-  auto r = std::from_chars(body.data(), body.data() + body.size(), f);
-  if (r.ec == std::errc::result_out_of_range) {
-    // Underflow rounds to zero and overflow to infinity, as Go's ParseFloat does.
-    bool neg = body[0] == '-';
-    size_t e = body.find_first_of("eE");
-    bool tiny = e != std::string_view::npos && body.find('-', e) != std::string_view::npos;
-    if (tiny) return neg ? -0.0 : 0.0;
-    return neg ? -std::numeric_limits<double>::infinity()
-               : std::numeric_limits<double>::infinity();
-  }
-  if (r.ec != std::errc() || r.ptr != body.data() + body.size()) return std::nullopt;
+  // The grammar above has already accepted exactly [+-]digits[.digits][e[+-]digits], so
+  // strtod reads the same characters. It rounds to nearest, gives +-Inf on overflow and a
+  // signed zero or subnormal on underflow, as Go's ParseFloat does. (std::from_chars for
+  // double is missing from the libc++ versions OSS-Fuzz builds with.) The C locale's
+  // decimal point is '.'; nothing in gomap calls setlocale.
+  std::string copy(body);
+  char* end = nullptr;
+  double f = std::strtod(copy.c_str(), &end);
+  if (end != copy.c_str() + copy.size()) return std::nullopt;
   return f;
 }
 
