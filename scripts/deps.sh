@@ -2,7 +2,8 @@
 # Usage: scripts/deps.sh [--go] [--fuzz]
 # Installs the Debian packages gomap needs when any is missing (apt-get update once, then
 # one install). Every other script calls this first, so a fresh machine needs no other step.
-#   --fuzz  also clang's libFuzzer/sanitizer runtimes and LLVM coverage tools
+#   --fuzz  also clang's libFuzzer/sanitizer runtimes, LLVM coverage tools and libc++ (the
+#           OSS-Fuzz build check compiles against it, as OSS-Fuzz does)
 #   --go    also Go 1.19 (differential runs against the real Go map, Go benchmarks)
 # Next after a failure: run the printed apt-get command by hand to see apt's own error.
 set -euo pipefail
@@ -11,7 +12,7 @@ pkgs=(cmake ninja-build g++ pkg-config libgtest-dev libgmock-dev librapidcheck-d
       libxxhash-dev libabsl-dev libbenchmark-dev python3 python3-yaml zip unzip)
 for arg in "$@"; do
   case "$arg" in
-    --fuzz) pkgs+=(clang libclang-rt-14-dev llvm) ;;
+    --fuzz) pkgs+=(clang libclang-rt-14-dev llvm libc++-14-dev libc++abi-14-dev) ;;
     --go) pkgs+=(golang-1.19-go) ;;
     *) echo "deps.sh: unknown flag $arg" >&2; exit 2 ;;
   esac
