@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/minimize.sh [--target T] [--time SECONDS] [--out PATH] [--max-runs N]
-#                            FILE [-- LIBFUZZER_FLAGS...]
+#                            [--build-dir DIR] FILE [-- LIBFUZZER_FLAGS...]
 # Shrinks a failing input without letting it drift to another bug. The failure's signature
 # is the first line of its report: the executor's `ASSERTION FAILURE: gomap divergence:
 # ...` (or a sanitizer's `SUMMARY:` line). Then:
@@ -12,12 +12,14 @@
 #      --max-runs replays, default 4000). text_fuzzer inputs are shrunk by whole lines.
 # Writes PATH.trace (text) and PATH (binary, when the trace fits the binary domains);
 # default PATH is build/fuzz-out/<T>/minimized-<sha1 of FILE>. The target is inferred from
-# FILE's path as scripts/repro.sh does. Unknown -flags go to libFuzzer.
+# FILE's path as scripts/repro.sh does. The binaries come from build/fuzz (configured and
+# built as needed) or from --build-dir DIR, any tree configured with GOMAP_BUILD_FUZZERS=ON.
+# Unknown -flags go to libFuzzer.
 # Next: scripts/repro.sh --regress PATH (or PATH.trace), then fix the bug.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-target= secs=60 out= max_runs=4000 file=
+target= secs=60 out= max_runs=4000 file= bdir=
 fuzz_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,6 +27,7 @@ while [ $# -gt 0 ]; do
     --time) secs=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
     --max-runs) max_runs=$2; shift 2 ;;
+    --build-dir) bdir=$(cd "$2" && pwd); shift 2 ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     --) shift; fuzz_flags+=("$@"); break ;;
     --*) echo "minimize.sh: unknown flag $1" >&2; exit 2 ;;
@@ -44,10 +47,12 @@ fi
 cd "$root"
 
 scripts/deps.sh --fuzz
-bdir=build/fuzz
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
-[ -f "$bdir/build.ninja" ] || cmake --preset fuzz >"$log/cfg" 2>&1 || { cat "$log/cfg" >&2; exit 2; }
+if [ -z "$bdir" ]; then
+  bdir=build/fuzz
+  [ -f "$bdir/CMakeCache.txt" ] || cmake --preset fuzz >"$log/cfg" 2>&1 || { cat "$log/cfg" >&2; exit 2; }
+fi
 if ! cmake --build "$bdir" -j "$(nproc)" --target "$target" "${target}_replay" gomap_trace_tool \
      >"$log/build" 2>&1; then
   tail -n 40 "$log/build" >&2; echo "minimize.sh: build failed" >&2; exit 2

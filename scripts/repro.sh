@@ -10,6 +10,7 @@
 #                clusterfuzz-testcase[-minimized]-<T>-...
 #   --preset P   asan (default), release, tsan, or fuzz (then FILE runs through the libFuzzer
 #                binary <T>, and LIBFUZZER_FLAGS / unknown -flags go to it)
+#   --build-dir D  use (and build in) the configured tree D instead of build/<P>
 #   --regress    also write the regression input corpus/regressions/<T>/<sha1> (the file as
 #                it is), its line in corpus/regressions/README.md (--note, else the report's
 #                first line) and the GoogleTest case tests/regress_<sha1:12>_unit_test.cc
@@ -21,13 +22,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
-target= runs=10 preset=asan regress=0 note= which=0 file=
+target= runs=10 preset=asan regress=0 note= which=0 file= bdir=
 fuzz_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --target) target=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --preset) preset=$2; shift 2 ;;
+    --build-dir) bdir=$(cd "$2" && pwd); shift 2 ;;
     --regress) regress=1; shift ;;
     --note) note=$2; shift 2 ;;
     --which-target) which=1; shift ;;
@@ -75,10 +77,14 @@ case "$preset" in
   asan|release|tsan|coverage) scripts/deps.sh; bins=("${target}_replay") ;;
   *) echo "repro.sh: unknown preset $preset" >&2; exit 2 ;;
 esac
-bdir=build/$preset
 log=$(mktemp)
 trap 'rm -f "$log" "$log".*' EXIT
-if [ ! -f "$bdir/build.ninja" ]; then
+if [ -n "$bdir" ]; then
+  [ -f "$bdir/CMakeCache.txt" ] || { echo "repro.sh: $bdir is not a configured build tree" >&2; exit 2; }
+else
+  bdir=build/$preset
+fi
+if [ ! -f "$bdir/CMakeCache.txt" ]; then
   echo "== configuring the $preset preset" >&2
   cmake --preset "$preset" >"$log" 2>&1 || { cat "$log" >&2; exit 2; }
 fi
