@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 
 #include "oracle/text.h"
@@ -36,7 +37,32 @@ int AuditStrideOverride() {
   return (*end == '\0' && n >= 0 && n <= 1 << 20) ? static_cast<int>(n) : -1;
 }
 
+// A binary input as the target reads it.
+oracle::Trace DecodeInput(const TraceTarget& target, const uint8_t* data, size_t size) {
+  oracle::Trace trace = oracle::DecodeBinary(data, size, target.decode);
+  if (target.force_nil) {
+    trace.config.nil = true;
+    trace.config.hint = 0;
+  }
+  return trace;
+}
+
+// True when libFuzzer was given only files to run (no corpus directory): then text traces
+// are accepted, as by the replay binary.
+bool g_files_only = false;
+
 }  // namespace
+
+void NoteFuzzerArgs(int argc, char** argv) {
+  bool files = false;
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-') continue;  // a libFuzzer flag
+    std::error_code ec;
+    if (std::filesystem::is_directory(argv[i], ec)) return;  // fuzzing a corpus
+    files = true;
+  }
+  g_files_only = files;
+}
 
 bool IsTextTrace(const uint8_t* data, size_t size) {
   std::string_view s(reinterpret_cast<const char*>(data), size);
@@ -50,7 +76,11 @@ bool IsTextTrace(const uint8_t* data, size_t size) {
       if (eol == std::string_view::npos) return false;
       i = eol + 1;
     } else {
-      return s.substr(i).starts_with("gomap-trace");
+      // The header's first word, then a separator: "gomap-trace\0..." is binary.
+      std::string_view rest = s.substr(i);
+      return rest.starts_with("gomap-trace") &&
+             (rest.size() == 11 || rest[11] == ' ' || rest[11] == '\t' || rest[11] == '\r' ||
+              rest[11] == '\n');
     }
   }
   return false;
@@ -68,11 +98,7 @@ bool InputTrace(const TraceTarget& target, const uint8_t* data, size_t size, std
     *trace = std::move(*r.trace);
     return true;
   }
-  *trace = oracle::DecodeBinary(data, size, target.decode);
-  if (target.force_nil) {
-    trace->config.nil = true;
-    trace->config.hint = 0;
-  }
+  *trace = DecodeInput(target, data, size);
   return true;
 }
 
@@ -101,8 +127,18 @@ void RunTrace(const TraceTarget& target, const oracle::Trace& trace) {
 int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size) {
   oracle::Trace trace;
   std::string error;
-  // A malformed text trace is an uninteresting input, not a failure.
-  if (!InputTrace(target, data, size, "<input>", &trace, &error)) return 0;
+  if (g_files_only && IsTextTrace(data, size)) {
+    // Running files given on the command line: a text trace runs as written.
+    if (!InputTrace(target, data, size, "<input>", &trace, &error)) {
+      std::fprintf(stderr, "%s\n", error.c_str());
+      return 0;
+    }
+  } else {
+    // Fuzzing: binary only. Were text parsed here, the fuzzer would explore the parser
+    // through every target and keep malformed text inputs, which the corpus replay then
+    // rejects (text_fuzzer is the parser's own target).
+    trace = DecodeInput(target, data, size);
+  }
   RunTrace(target, trace);
   return 0;
 }

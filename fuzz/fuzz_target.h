@@ -5,11 +5,13 @@
 //   gomap::fuzz::ReplayInput        one corpus file, from fuzz/replay_main.cc (every preset)
 //   gomap::fuzz::PrintInput         the input as a text trace (replay --print, repro.sh)
 //
-// Inputs are binary traces (oracle/FORMAT.md §3), or text traces (§2) so that a crash
-// printed by the tools can be edited and replayed. The two cannot be confused: a binary
-// trace starts with its version byte 0x01; a text trace's first line that is not blank
-// or a comment starts with "gomap-trace". A text trace is run exactly as written: the
-// target's decode options only shape binary inputs.
+// Inputs are binary traces (oracle/FORMAT.md §3). The replay binary, and the libFuzzer
+// binary when it is given files rather than a corpus directory, also take text traces
+// (§2), so that a crash printed by the tools can be edited and replayed. The two cannot be
+// confused: a binary trace starts with its version byte 0x01; a text trace's first line
+// that is not blank or a comment starts with the word "gomap-trace". A text trace is run
+// exactly as written: the target's decode options only shape binary inputs. While fuzzing,
+// every input is binary.
 //
 // A trace target is a few declarations (fuzz/int64_fuzzer.cc):
 //
@@ -86,6 +88,10 @@ void RunTrace(const TraceTarget& target, const oracle::Trace& trace);
 // "ASSERTION FAILURE: " + signature.
 void ReportFailure(const std::string& signature, const std::string& report);
 
+// Called from LLVMFuzzerInitialize: notes whether libFuzzer runs given files (then text
+// traces are accepted) or fuzzes a corpus (binary inputs only).
+void NoteFuzzerArgs(int argc, char** argv);
+
 // Bodies of the three entry points for a trace target.
 int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size);
 int ReplayTrace(const TraceTarget& target, const uint8_t* data, size_t size,
@@ -102,6 +108,10 @@ bool PrintTrace(const TraceTarget& target, const uint8_t* data, size_t size,
     static const ::gomap::fuzz::TraceTarget target = make_target();                         \
     return target;                                                                          \
   }                                                                                         \
+  }                                                                                         \
+  extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) {                            \
+    ::gomap::fuzz::NoteFuzzerArgs(*argc, *argv);                                            \
+    return 0;                                                                               \
   }                                                                                         \
   extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {                 \
     return ::gomap::fuzz::FuzzTrace(GomapFuzzTarget(), data, size);                         \
