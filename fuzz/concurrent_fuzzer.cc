@@ -134,8 +134,14 @@ class Scenario {
           model_.reset();
           break;
         case o::OpCode::kRange:
-          li = LiveIter();
-          li.it.emplace(m_.Range());
+          // A live iterator is re-ranged by move assignment (`it = m.Range()`), which
+          // must let go of the old table's arrays; a finished one is started afresh.
+          if (li.it) {
+            *li.it = m_.Range();
+          } else {
+            li.it.emplace(m_.Range());
+          }
+          li.current.reset();
           li.model = model_;
           li.rules.Begin(li.model.get());
           break;
@@ -242,6 +248,12 @@ class Scenario {
       Fail(-1, "readers changed the header", o::FormatStats(after), o::FormatStats(want));
     } else if (auto errs = m_.Audit(); !errs.empty()) {
       Fail(-1, "audit after readers", errs[0], "no broken invariants");
+    } else if (const std::string dump = m_.Dump();
+               (dump.find("oldbuckets") != std::string::npos) != after.growing ||
+               (m_.IsNil() && dump != "nil map\n")) {
+      // Every divergence report ends with this dump: it must render a map stopped in any
+      // state, the old array exactly while growing.
+      Fail(-1, "layout dump", dump, after.growing ? "an oldbuckets section" : "no oldbuckets");
     }
   }
 
