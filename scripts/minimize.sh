@@ -64,16 +64,23 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:dedup_token_
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 ulimit -c 0
 
-# The signature line of an input's failure, or nothing when it passes.
+# The signature line of an input's failure, or nothing when it passes (or is malformed).
 signature_of() {
   local status=0
   "$replay" --quiet "$1" >"$log/run" 2>&1 || status=$?
-  [ "$status" != 0 ] || return 0
-  [ "$status" != 2 ] || { head -n 1 "$log/run" >&2; exit 2; }
+  [ "$status" != 0 ] && [ "$status" != 2 ] || return 0
   grep -a -m 1 -E '^ASSERTION FAILURE: |^SUMMARY: ' "$log/run" ||
     grep -a -m 1 -E 'ERROR: |fatal error: ' "$log/run" || echo "exit status $status"
 }
+# A text trace: its first line that is not blank or a comment starts with gomap-trace.
+is_text() {
+  grep -a -v -E '^[[:space:]]*(#.*)?$' "$1" | head -n 1 | grep -aqE '^[[:space:]]*gomap-trace([[:space:]]|$)'
+}
 
+if ! "$replay" --print "$file_abs" >/dev/null 2>"$log/err"; then
+  head -n 1 "$log/err" >&2   # a malformed text trace
+  exit 2
+fi
 sig=$(signature_of "$file_abs")
 if [ -z "$sig" ]; then
   echo "minimize.sh: $file does not fail in $replay; nothing to minimize" >&2
@@ -90,7 +97,7 @@ orig_size=$(stat -c %s "$file_abs")
 # ---- 1. libFuzzer -minimize_crash, on the binary form ---------------------------------
 cur=$log/cur
 cp "$file_abs" "$cur"
-if [ "$target" != text_fuzzer ] && head -c 64 "$cur" | grep -aq 'gomap-trace'; then
+if [ "$target" != text_fuzzer ] && is_text "$cur"; then
   # A text trace: libFuzzer mutates bytes, so give it the binary form if the target reads
   # that as the same trace.
   if "$tool" encode "$cur" "$log/enc" 2>/dev/null &&
@@ -98,7 +105,7 @@ if [ "$target" != text_fuzzer ] && head -c 64 "$cur" | grep -aq 'gomap-trace'; t
     cp "$log/enc" "$cur"
   fi
 fi
-if [ "$secs" -gt 0 ] && ! head -c 64 "$cur" | grep -aq 'gomap-trace'; then
+if [ "$secs" -gt 0 ] && { [ "$target" = text_fuzzer ] || ! is_text "$cur"; }; then
   echo "== libFuzzer -minimize_crash for ${secs} s"
   "$fuzzer" -minimize_crash=1 -max_total_time="$secs" -exact_artifact_path="$log/min" \
     "${fuzz_flags[@]}" "$cur" >"$log/minimize" 2>&1 || true

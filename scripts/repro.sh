@@ -70,6 +70,10 @@ if [[ " ${known[*]} " != *" $target "* ]]; then
   exit 2
 fi
 if [ "$which" = 1 ]; then echo "$target"; exit 0; fi
+if [ ${#fuzz_flags[@]} -gt 0 ] && [ "$preset" != fuzz ]; then
+  echo "repro.sh: libFuzzer flags (${fuzz_flags[*]}) need --preset fuzz" >&2
+  exit 2
+fi
 
 # ---- build ------------------------------------------------------------------------
 case "$preset" in
