@@ -3,8 +3,10 @@
 # Brings new coverage into the checked-in corpus: for each target (default: every target
 # with a build/fuzz-out/<target>/corpus), libFuzzer -merge=1 adds to corpus/<target> the
 # inputs from build/fuzz-out/<target>/corpus (or the --from DIRs) that reach coverage the
-# corpus does not have yet. Existing corpus files are never removed; new files are named by
-# their SHA-1. Builds the fuzz preset if needed. Unknown -flags go to libFuzzer.
+# corpus does not have yet: a new edge (-use_counters=0; pass -use_counters=1 to also keep
+# inputs that only reach new hit counts). Existing corpus files are never removed; new
+# files are named by their SHA-1. Builds the fuzz preset if needed. Unknown -flags go to
+# libFuzzer.
 # Next: scripts/coverage.sh to see what the corpus now reaches, then review and commit
 # corpus/<target>/ (`git status corpus/`).
 set -euo pipefail
@@ -55,7 +57,10 @@ for t in "${targets[@]}"; do
   before=$(find "corpus/$t" -type f | wc -l)
   opts=()
   [ -f "corpus/$t.dict" ] && opts+=("-dict=corpus/$t.dict")
-  if ! "$bdir/fuzz/$t" -merge=1 "${opts[@]}" "${extra[@]}" "corpus/$t" "${srcs[@]}" >"$log" 2>&1; then
+  # -use_counters=0: an input is new only if it reaches a new edge, not a new hit count of
+  # a known one, which keeps the checked-in corpus (replayed by every CTest run) small.
+  if ! "$bdir/fuzz/$t" -merge=1 -use_counters=0 "${opts[@]}" "${extra[@]}" "corpus/$t" \
+       "${srcs[@]}" >"$log" 2>&1; then
     tail -n 30 "$log" >&2
     echo "merge.sh: $t: libFuzzer -merge failed (a crashing input in ${srcs[*]}? reproduce it with scripts/repro.sh)" >&2
     exit 1
