@@ -4,8 +4,12 @@
 # corpus/<target>/seed-<name> (text_fuzzer takes text, so its seeds are copied as they
 # are). Each encoded seed must mean the same trace to its target as the text does (a
 # target may force key type, value type, hasher or a nil map on binary inputs); a seed
-# that does not is an error. seed-* files without a .trace are removed. Other corpus
-# files (libFuzzer's, named by SHA-1, from scripts/merge.sh) are left alone.
+# that does not is an error. A seed with a `# text-only: <why>` line reaches what no
+# binary trace can (a hint over 32767, say): it is copied as corpus/<target>/seed-<name>.trace
+# and replayed as text by the corpus replay (libFuzzer, fuzzing, reads every input as
+# binary, so to it this seed is just bytes).
+# seed-* files without a .trace are removed. Other corpus files (libFuzzer's, named by
+# SHA-1, from scripts/merge.sh) are left alone.
 #   --check       change nothing; exit 1 if any corpus/<target>/seed-* is missing, stale
 #                 or orphaned (CTest corpus_seeds_encoded runs this)
 #   --build-dir   the build tree holding fuzz/gomap-trace and fuzz/<target>_replay
@@ -62,6 +66,10 @@ for t in "${targets[@]}"; do
     out=corpus/$t/seed-$name
     if [ "$t" = text_fuzzer ]; then
       cp "$src" "$tmp/enc"
+    elif grep -q '^# text-only: ' "$src"; then
+      out=$out.trace
+      "$replay" --print "$src" >/dev/null 2>"$tmp/err" || { head -n 1 "$tmp/err" >&2; bad=1; continue; }
+      cp "$src" "$tmp/enc"
     else
       "$tool" encode "$src" "$tmp/enc" || { bad=1; continue; }
       # The target must read the bytes as the trace the text spells out.
@@ -88,7 +96,7 @@ for t in "${targets[@]}"; do
   done
   for f in corpus/"$t"/seed-*; do
     [ -e "$f" ] || continue
-    [ -f "$seeds/$(basename "$f" | sed 's/^seed-//').trace" ] && continue
+    [ -f "$seeds/$(basename "$f" .trace | sed 's/^seed-//').trace" ] && continue
     if [ "$check" = 1 ]; then
       echo "$f: no corpus/seeds/$t/*.trace for it (regenerate with scripts/make-corpus.sh $t)" >&2
       bad=1
