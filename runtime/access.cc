@@ -26,21 +26,10 @@ template <class KO>
 inline bool Find(const HMap* h, const void* key, Bucket** out_b, int* out_i) {
   const MapType* t = h->type;
   uint64_t hash = KO::Hash(t, key, h->hash0);
-  uint8_t top = TopHash(hash);
-  for (Bucket* b = HomeChain(h, hash); b != nullptr; b = OverflowOf(t, b)) {
-    for (int i = 0; i < kBucketCnt; i++) {
-      if (b[i] != top) {
-        if (b[i] == kEmptyRest) return false;
-        continue;
-      }
-      if (KO::Equal(t, key, KeyObj(t, b, i))) {
-        *out_b = b;
-        *out_i = i;
-        return true;
-      }
-    }
-  }
-  return false;
+  *out_b = ScanChain(HomeChain(h, hash), TopHash(hash), t->overflowoff,
+                     [&](Bucket* b, int i) { return KO::Equal(t, key, KO::Key(t, b, i)); },
+                     out_i);
+  return *out_b != nullptr;
 }
 
 }  // namespace

@@ -19,7 +19,7 @@ void MapAssign(HMap* h, const void* key, void* elem) {
   uint64_t hash = KO::Hash(t, key, h->hash0);
   WriteScope writing(h);
 
-  if (h->buckets == nullptr) h->buckets = BucketArray::New(t, 0);  // newobject(t.bucket)
+  if (h->buckets == nullptr) SetBuckets(h, BucketArray::New(t, 0));  // newobject(t.bucket)
   uint8_t top = TopHash(hash);
 
 again:
@@ -29,24 +29,38 @@ again:
   Bucket* insb = nullptr;
   int insi = 0;
   for (;;) {
-    for (int i = 0; i < kBucketCnt; i++) {
-      if (b[i] != top) {
-        if (IsEmpty(b[i]) && insb == nullptr) {
-          insb = b;
-          insi = i;
-        }
-        if (b[i] == kEmptyRest) goto scanned;
-        continue;
-      }
-      void* k = KeyObj(t, b, i);
+    // Go's byte loop, 8 slots at a time: the slots before the first kEmptyRest are
+    // scanned; the first empty one (kEmptyRest included) is where an absent key goes.
+    TopHashes w = LoadTopHashes(b);
+    SlotMask rest = MatchEmptyRest(w);
+    for (SlotMask m = MatchTopHash(w, top) & SlotsBefore(rest); m != 0; m &= m - 1) {
+      int i = FirstSlot(m);
+      void* k = KO::Key(t, b, i);
       if (!KO::Equal(t, key, k)) continue;
       // Already present: update. Equal keys can still differ (+0/-0), so store the
       // new key where the type needs it.
       if (t->need_key_update() && !kMutantNoKeyUpdate) t->key_assign(k, key);
-      if (t->elemsize != 0) t->elem_assign(ElemObj(t, b, i), elem);
+      if (t->elemsize != 0) {
+        void* e = ElemObj(t, b, i);
+        if (t->trivial_elem()) {
+          // A trivial move assignment copies the bytes (of the object: the slot may
+          // hold a pointer to it).
+          std::memcpy(e, elem, t->elem_objsize);
+        } else {
+          t->elem_assign(e, elem);
+        }
+      }
       writing.Finish();
       return;
     }
+    if (insb == nullptr) {
+      SlotMask empty = MatchEmpty(w) & SlotsThrough(rest);
+      if (empty != 0) {
+        insb = b;
+        insi = FirstSlot(empty);
+      }
+    }
+    if (rest != 0) goto scanned;
     Bucket* ovf = OverflowOf(t, b);
     if (ovf == nullptr) break;
     b = ovf;

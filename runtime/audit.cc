@@ -33,6 +33,9 @@ class Auditor {
     if ((flags & kSameSizeGrow) && !Growing(h_)) {
       Fail("invariant I1: sameSizeGrow is set while not growing");
     }
+    if (h_->bucket0 != (h_->buckets ? h_->buckets->At(0) : nullptr)) {
+      Fail("invariant I2: bucket0 is not the memory of buckets");
+    }
     if (h_->buckets == nullptr) {
       if (h_->B != 0 || h_->count != 0 || Growing(h_)) {
         Fail("invariant I2: no buckets but B=%d count=%lld growing=%d", h_->B,

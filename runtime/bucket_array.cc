@@ -1,5 +1,8 @@
 // Bucket array allocation, the spare overflow pool, and the destruction of whatever
 // objects an array still holds when its last reference goes (see bucket.h).
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdlib>
@@ -10,6 +13,50 @@
 
 namespace gomap::internal {
 namespace {
+
+// Grow arrays of at least this many bytes are mapped from the kernel. calloc would do
+// the same for a first big block, but once one is freed glibc raises its mmap threshold
+// (up to 32 MiB) and serves the next ones from its heap, which calloc must memset:
+// about 1 ms per 10 MiB, in the single insert that starts the grow. Fresh pages cost a
+// fault each on first touch instead (~1.5 us per 4 KiB here), spread over the inserts.
+constexpr size_t kMapMinBytes = size_t{256} << 10;
+// Per ReleaseStep: munmap of 256 KiB of touched pages measured ~20 us (a loaded VM,
+// ~75 us per MiB), and freeing this many heap overflow buckets about as long.
+constexpr size_t kReleaseChunkBytes = size_t{256} << 10;
+constexpr size_t kReleaseOverflowBatch = 256;
+
+size_t PageSize() {
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return page;
+}
+
+// Under AddressSanitizer every array comes from the heap, where redzones catch a read
+// past its end; a mapping rounded up to whole pages would hide such reads.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kHeapOnly = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kHeapOnly = true;
+#else
+constexpr bool kHeapOnly = false;
+#endif
+#else
+constexpr bool kHeapOnly = false;
+#endif
+
+// Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length), or
+// null when the block is small or needs more than page alignment.
+Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, size_t* mapped) {
+  size_t bytes = static_cast<size_t>(n) * t->bucketsize;
+  if (kHeapOnly || bytes < kMapMinBytes || t->bucketalign > PageSize()) return nullptr;
+  size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
+  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  *mapped = len;
+  return static_cast<Bucket*>(p);
+}
+
+static_assert(kReleaseChunkBytes % 4096 == 0, "ReleaseStep unmaps whole pages");
 
 Bucket* AllocZeroedBuckets(const MapType* t, uint64_t n) {
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
@@ -39,21 +86,29 @@ void* AllocObject(uint32_t size, uint32_t align) {
 }
 void FreeObject(void* p, uint32_t align) { ::operator delete(p, std::align_val_t(align)); }
 
-BucketArray* BucketArray::New(const MapType* t, uint8_t b) {
+BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   uint64_t nspare = b >= 4 ? BucketShift(b - 4) : 0;
-  Bucket* base = AllocZeroedBuckets(t, BucketShift(b) + nspare);
+  size_t mapped = 0;
+  Bucket* base = use == kForGrow ? MapZeroedBuckets(t, BucketShift(b) + nspare, &mapped)
+                                 : nullptr;
+  if (base == nullptr) base = AllocZeroedBuckets(t, BucketShift(b) + nspare);
   BucketArray* a;
   try {
     a = new BucketArray();
     if (HasObjects(t)) a->cleared_.assign((BucketShift(b) + 63) / 64, 0);
   } catch (...) {
-    FreeBuckets(t, base);
+    if (mapped != 0) {
+      munmap(base, mapped);
+    } else {
+      FreeBuckets(t, base);
+    }
     throw;
   }
   a->t_ = t;
   a->B_ = b;
   a->nspare_ = nspare;
   a->base_ = base;
+  a->mapped_ = mapped;
   return a;
 }
 
@@ -62,16 +117,52 @@ void BucketArray::Release() {
 }
 
 BucketArray::~BucketArray() {
-  if (HasObjects(t_)) DestroyObjects();
+  if (HasObjects(t_) && !objects_destroyed_) DestroyObjects();
   FreeHeapOverflow();
-  FreeBuckets(t_, base_);
+  if (mapped_ != 0) {
+    munmap(base_, mapped_);
+  } else {
+    FreeBuckets(t_, base_);
+  }
+}
+
+bool BucketArray::WorthDeferring() const {
+  return mapped_ > kReleaseChunkBytes || heap_overflow_.size() > kReleaseOverflowBatch;
+}
+
+void BucketArray::BeginRelease() {
+  // Destructors run now, when they always ran; only returning the memory waits.
+  if (HasObjects(t_)) DestroyObjects();
+  objects_destroyed_ = true;
+}
+
+bool BucketArray::ReleaseStep() {
+  if (!heap_overflow_.empty()) {
+    for (size_t k = 0; k < kReleaseOverflowBatch && !heap_overflow_.empty(); k++) {
+      FreeBuckets(t_, heap_overflow_.back());
+      heap_overflow_.pop_back();
+    }
+    return false;
+  }
+  if (mapped_ > kReleaseChunkBytes) {  // from the end, so base_ stays the mapping's start
+    mapped_ -= kReleaseChunkBytes;
+    munmap(base_ + mapped_, kReleaseChunkBytes);
+    return false;
+  }
+  delete this;  // at most one more piece
+  return true;
 }
 
 Bucket* BucketArray::AllocOverflow() {
   if (next_spare_ < nspare_) {
     return At(nbuckets() + next_spare_++);
   }
-  heap_overflow_.reserve(heap_overflow_.size() + 1);  // may throw before allocating
+  // May throw before allocating. Grow geometrically: reserve(size + 1) reallocates
+  // exactly, which made every heap overflow bucket copy the whole list (quadratic; tens
+  // of microseconds per insert once a big map runs out of spare buckets).
+  if (heap_overflow_.size() == heap_overflow_.capacity()) {
+    heap_overflow_.reserve(std::max<size_t>(16, 2 * heap_overflow_.capacity()));
+  }
   Bucket* b = AllocZeroedBuckets(t_, 1);
   heap_overflow_.push_back(b);
   return b;

@@ -26,9 +26,10 @@ void MapClear(HMap* h) {
   h->hash0 = NewHash0();
   h->clear_seq++;
   if (old) old->Release();
+  if (h->dying) FinishDying(h);  // clear is O(buckets) anyway
   if (fresh) {
     h->buckets->Release();
-    h->buckets = fresh;
+    SetBuckets(h, fresh);
   } else {
     h->buckets->Reset();  // destroy the objects, zero the memory, rebuild the spare pool
   }

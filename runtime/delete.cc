@@ -25,12 +25,13 @@ void MapDelete(HMap* h, const void* key) {
   Bucket* b0 = h->buckets->At(bucket);
   uint8_t top = TopHash(hash);
   for (Bucket* b = b0; b != nullptr; b = OverflowOf(t, b)) {
-    for (int i = 0; i < kBucketCnt; i++) {
-      if (b[i] != top) {
-        if (b[i] == kEmptyRest) goto done;
-        continue;
-      }
-      if (!KO::Equal(t, key, KeyObj(t, b, i))) continue;
+    // Go's byte loop, 8 slots at a time (as in lookup): candidates before the first
+    // kEmptyRest in slot order; a kEmptyRest ends the search.
+    TopHashes w = LoadTopHashes(b);
+    SlotMask rest = MatchEmptyRest(w);
+    for (SlotMask m = MatchTopHash(w, top) & SlotsBefore(rest); m != 0; m &= m - 1) {
+      int i = FirstSlot(m);
+      if (!KO::Equal(t, key, KO::Key(t, b, i))) continue;
 
       DestroyKey(t, KeySlot(t, b, i), /*clean=*/true);
       DestroyElem(t, ElemSlot(t, b, i), /*clean=*/true);
@@ -64,6 +65,7 @@ void MapDelete(HMap* h, const void* key) {
       if (h->count == 0) h->hash0 = NewHash0();
       goto done;
     }
+    if (rest != 0) goto done;
   }
 done:
   writing.Finish();

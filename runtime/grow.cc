@@ -43,18 +43,44 @@ Bucket* NewOverflow(HMap* h, Bucket* b) {
   return ovf;
 }
 
+void RetireArray(HMap* h, BucketArray* a) {
+  // Only an array nobody else holds can be released piecemeal: an iterator's last
+  // Release frees it whole, as before.
+  if (a->refs() != 1 || !a->WorthDeferring()) {
+    a->Release();
+    return;
+  }
+  // Never two at once. A grow takes at least noldbuckets/2 writes to finish and a
+  // release at most (array bytes / 256 KiB + heap overflow buckets / 256) writes, so
+  // this only happens with absurdly long chains.
+  if (h->dying != nullptr) FinishDying(h);
+  a->BeginRelease();
+  h->dying = a;
+}
+
+void ReleaseDyingStep(HMap* h) {
+  if (h->dying->ReleaseStep()) h->dying = nullptr;
+}
+
+void FinishDying(HMap* h) {
+  BucketArray* a = h->dying;
+  h->dying = nullptr;
+  a->Release();
+}
+
 void HashGrow(HMap* h) {
   // If we've hit the load factor, get bigger. Otherwise there are too many overflow
   // buckets, so keep the same number of buckets and "grow" laterally.
   uint8_t bigger = OverLoadFactor(h->count + 1, h->B) ? 1 : 0;
-  BucketArray* fresh = BucketArray::New(h->type, h->B + bigger);  // may throw: no change yet
+  // May throw: no change yet.
+  BucketArray* fresh = BucketArray::New(h->type, h->B + bigger, BucketArray::kForGrow);
   uint8_t f = Flags(h);
   uint8_t nf = f & static_cast<uint8_t>(~(kIterator | kOldIterator));
   if (f & kIterator) nf |= kOldIterator;  // iterators on the current array now use the old one
   if (!bigger) nf |= kSameSizeGrow;
   h->flags.store(nf, std::memory_order_relaxed);
   h->oldbuckets = h->buckets;
-  h->buckets = fresh;
+  SetBuckets(h, fresh);
   h->B += bigger;
   h->nevacuate = 0;
   h->noverflow = 0;
@@ -63,12 +89,14 @@ void HashGrow(HMap* h) {
 
 namespace {
 
-// One full slot of the old chain and where it goes.
+// One full slot of the old chain and where it goes (dst and j are set in step 3).
+// No default member initializers: MoveList's inline array stays uninitialised instead
+// of being filled on every evacuation.
 struct Move {
   Bucket* src;
-  Bucket* dst = nullptr;
+  Bucket* dst;
   uint8_t i;
-  uint8_t j = 0;
+  uint8_t j;
   uint8_t top;
   uint8_t useY;
 };
@@ -77,19 +105,22 @@ struct Move {
 class MoveList {
  public:
   void Push(const Move& m) {
-    if (n_ < kInline) {
+    if (n_ < kInline) [[likely]] {
       inline_[n_] = m;
     } else {
-      if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
-      heap_.push_back(m);
+      Spill(m);
     }
     n_++;
   }
   size_t size() const { return n_; }
-  Move& operator[](size_t k) { return heap_.empty() ? inline_[k] : heap_[k]; }
+  Move& operator[](size_t k) { return n_ <= kInline ? inline_[k] : heap_[k]; }
 
  private:
   static constexpr size_t kInline = 4 * kBucketCnt;
+  [[gnu::noinline]] void Spill(const Move& m) {
+    if (heap_.empty()) heap_.assign(inline_, inline_ + kInline);
+    heap_.push_back(m);
+  }
   Move inline_[kInline];
   std::vector<Move> heap_;
   size_t n_ = 0;
@@ -201,7 +232,7 @@ void AdvanceEvacuationMark(HMap* h, uint64_t newbit) {
     BucketArray* old = h->oldbuckets;
     h->oldbuckets = nullptr;
     h->flags.fetch_and(static_cast<uint8_t>(~kSameSizeGrow), std::memory_order_relaxed);
-    old->Release();
+    RetireArray(h, old);
   }
 }
 

@@ -69,7 +69,7 @@ HMap* MakeMap(const MapType* t, int64_t hint) {
   // by MapAssign.
   if (B != 0) {
     try {
-      h->buckets = BucketArray::New(t, B);
+      SetBuckets(h, BucketArray::New(t, B));
     } catch (const std::bad_alloc&) {
       delete h->type;
       delete h;
@@ -83,6 +83,7 @@ void RetainMap(HMap* h) { h->refs.fetch_add(1, std::memory_order_relaxed); }
 
 void ReleaseMap(HMap* h) {
   if (h->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  if (h->dying) h->dying->Release();
   if (h->oldbuckets) h->oldbuckets->Release();
   if (h->buckets) h->buckets->Release();
   delete h->type;

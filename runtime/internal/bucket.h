@@ -12,6 +12,13 @@
 // array it is walking. Whoever drops the last reference destroys the objects still
 // living in it. An old array's evacuated slots hold live copies unless the chain was
 // evacuated by moving (no iterator could see it), which the `cleared` bit records.
+//
+// Memory (tail latency, not behaviour): big arrays for grows are mapped straight from
+// the kernel, whose pages come zeroed, so a grow costs no memset however big the array.
+// When a grow completes and the map was the old array's last holder, the objects are
+// destroyed at once (as before) but the memory is handed back a bounded piece per later
+// write (HMap::dying, ReleaseStep): unmapping tens of megabytes in one go took
+// milliseconds, all charged to the one insert that finished the grow.
 #ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 #define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 
@@ -20,46 +27,19 @@
 #include <cstring>
 #include <vector>
 
+#include "gomap/internal/bucket_scan.h"
 #include "gomap/internal/hmap.h"
 #include "gomap/internal/type.h"
 
 namespace gomap::internal {
 
-inline constexpr int kBucketCntBits = 3;
-inline constexpr int kBucketCnt = 1 << kBucketCntBits;
+// kBucketCnt, the tophash states, the flag bits, TopHash and the SlotMask scans are in
+// gomap/internal/bucket_scan.h, shared with the lookup map.h inlines.
 inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
 inline constexpr int64_t kLoadFactorDen = 2;
 
-// Tophash states (Go's values; a full slot holds tophash(hash) >= kMinTopHash).
-inline constexpr uint8_t kEmptyRest = 0;       // empty, and so is every later slot
-inline constexpr uint8_t kEmptyOne = 1;        // empty
-inline constexpr uint8_t kEvacuatedX = 2;      // moved to the low half
-inline constexpr uint8_t kEvacuatedY = 3;      // moved to the high half
-inline constexpr uint8_t kEvacuatedEmpty = 4;  // empty, bucket evacuated
-inline constexpr uint8_t kMinTopHash = 5;
-
-static_assert(kEvacuatedY == kEvacuatedX + 1,
-              "Evacuate writes kEvacuatedX + useY; iterators rely on it");
-static_assert((kEvacuatedX & 1) == 0 && (kEvacuatedY & 1) == 1,
-              "iterators filter moved NaN slots by bit 0 of the mark, which must equal "
-              "the destination bit Evacuate chose from bit 0 of the tophash");
-static_assert(kEmptyRest == 0, "a zeroed bucket must read as all kEmptyRest");
-
-inline constexpr uint8_t kIterator = 1;
-inline constexpr uint8_t kOldIterator = 2;
-inline constexpr uint8_t kHashWriting = 4;
-inline constexpr uint8_t kSameSizeGrow = 8;
-
 inline constexpr uint64_t kNoCheck = ~uint64_t{0};
 
-using Bucket = unsigned char;
-
-inline uint8_t TopHash(uint64_t hash) {
-  uint8_t top = static_cast<uint8_t>(hash >> 56);
-  if (top < kMinTopHash) top += kMinTopHash;
-  return top;
-}
-inline bool IsEmpty(uint8_t x) { return x <= kEmptyOne; }
 // Evacuation is judged on tophash[0] of the primary bucket only (Go's evacuated()).
 inline bool Evacuated(const Bucket* b) {
   return b[0] > kEmptyOne && b[0] < kMinTopHash;
@@ -103,7 +83,11 @@ class BucketArray {
  public:
   // 2^b zeroed primaries; for b >= 4 also 2^(b-4) spare overflow buckets (Go's
   // makeBucketArray). Throws std::bad_alloc; starts with one reference.
-  static BucketArray* New(const MapType* t, uint8_t b);
+  // kForGrow: the array is for a grow, allocated inside an insert; a big one is then
+  // mapped from the kernel (no memset, released piecemeal). Other arrays (make with a
+  // hint, clear) come from the heap, where recycled memory costs less than fresh pages.
+  enum Use { kForMake, kForGrow };
+  static BucketArray* New(const MapType* t, uint8_t b, Use use = kForMake);
 
   void Retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release();
@@ -118,6 +102,14 @@ class BucketArray {
   Bucket* AllocOverflow();
   // Destroys every live object and zeroes everything (Go's mapclear on the array).
   void Reset();
+
+  // Deferred release of an array only the map references, which no longer reads it
+  // (a finished grow's old array). BeginRelease destroys the objects now; each
+  // ReleaseStep then frees a bounded piece of memory, the last one the array itself
+  // (it returns true then). Release() still frees whatever is left at once.
+  bool WorthDeferring() const;
+  void BeginRelease();
+  bool ReleaseStep();
 
   // Chains whose objects were destroyed by a moving evacuation.
   void MarkCleared(uint64_t j) { cleared_[j / 64] |= uint64_t{1} << (j % 64); }
@@ -143,9 +135,17 @@ class BucketArray {
   uint64_t nspare_ = 0;
   uint64_t next_spare_ = 0;  // index of the next unused spare, counted from the end of the primaries
   Bucket* base_ = nullptr;
+  size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
+  bool objects_destroyed_ = false;  // BeginRelease ran
   std::vector<Bucket*> heap_overflow_;
   std::vector<uint64_t> cleared_;  // one bit per primary; only for types with objects
 };
+
+// Every change of h->buckets goes through here, so that h->bucket0 follows.
+inline void SetBuckets(HMap* h, BucketArray* a) {
+  h->buckets = a;
+  h->bucket0 = a != nullptr ? a->At(0) : nullptr;
+}
 
 // True when slots hold objects that need destructors or own allocations.
 inline bool HasObjects(const MapType* t) {

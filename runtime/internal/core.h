@@ -23,6 +23,13 @@ inline uint64_t NOldBuckets(const HMap* h) {                                // h
 }
 inline uint64_t OldBucketMask(const HMap* h) { return NOldBuckets(h) - 1; }  // h.oldbucketmask()
 
+// grow.cc: the deferred release of a finished grow's old array (bucket.h: "Memory").
+// RetireArray drops the map's reference to an array it stopped using; every write then
+// frees a piece (ReleaseDyingStep) until it is gone; FinishDying frees the rest at once.
+void RetireArray(HMap* h, BucketArray* a);
+void ReleaseDyingStep(HMap* h);
+void FinishDying(HMap* h);
+
 // The writer protocol of mapassign/mapdelete/mapclear: the caller has already checked
 // hashWriting and hashed the key (a throwing hash must leave the map untouched); this
 // toggles the bit (XOR, as Go: two racing writers cancel and one gets caught at exit),
@@ -40,6 +47,7 @@ class WriteScope {
   }
   void Finish() {
     done_ = true;
+    if (h_->dying != nullptr) ReleaseDyingStep(h_);
     if (!(Flags(h_) & kHashWriting)) Fatal("concurrent map writes");
     h_->flags.fetch_and(static_cast<uint8_t>(~kHashWriting), std::memory_order_release);
   }

@@ -2,6 +2,11 @@
 // the MapType's function pointers; the fast ones (Go's map_fast32/64/str.go) inline the
 // default hash and a raw comparison. They must agree with MapType::hasher/equal exactly,
 // because growth, iteration and Audit use those on the same keys.
+//
+// Key(t, b, i) is KeyObj(t, b, i): the fast kinds know their slot layout at compile time
+// (keys are stored directly, from offset 8, sizeof(K) apart), which takes the loads and
+// the multiply off the path from the tophash match to the key compare. The lookup that
+// <gomap/map.h> inlines (Map::FastAccess) hashes and compares exactly as these do.
 #ifndef GOMAP_RUNTIME_INTERNAL_KEY_OPS_H_
 #define GOMAP_RUNTIME_INTERNAL_KEY_OPS_H_
 
@@ -11,6 +16,7 @@
 
 #include "gomap/internal/hash.h"
 #include "gomap/internal/type.h"
+#include "internal/bucket.h"
 
 namespace gomap::internal {
 
@@ -25,6 +31,7 @@ struct KeyOps<KeyKind::kGeneric> {
   static bool Equal(const MapType* t, const void* a, const void* b) {
     return t->equal(t, a, b);
   }
+  static void* Key(const MapType* t, Bucket* b, int i) { return KeyObj(t, b, i); }
 };
 
 template <class U>
@@ -38,6 +45,7 @@ struct RawKeyOps {
     std::memcpy(&y, b, sizeof y);
     return x == y;
   }
+  static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<U>(b, i); }
 };
 template <>
 struct KeyOps<KeyKind::kFast32> : RawKeyOps<uint32_t> {};
@@ -53,8 +61,9 @@ struct KeyOps<KeyKind::kFastStr> {
   static bool Equal(const MapType*, const void* a, const void* b) {
     const auto* x = static_cast<const std::string*>(a);
     const auto* y = static_cast<const std::string*>(b);
-    return x->size() == y->size() && std::memcmp(x->data(), y->data(), x->size()) == 0;
+    return x->size() == y->size() && KeyBytesEqual(x->data(), y->data(), x->size());
   }
+  static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<std::string>(b, i); }
 };
 
 }  // namespace gomap::internal

@@ -25,6 +25,8 @@ inline void ConstructKey(const MapType* t, void* slot, const void* key) {
       throw;
     }
     *static_cast<void**>(slot) = p;
+  } else if (t->trivial_key()) {
+    std::memcpy(slot, key, t->keysize);  // what the copy constructor does, without the call
   } else {
     try {
       t->key_copy(slot, key);
@@ -48,6 +50,8 @@ inline void ConstructElem(const MapType* t, void* slot, void* elem) {
       throw;
     }
     *static_cast<void**>(slot) = p;
+  } else if (t->trivial_elem()) {
+    std::memcpy(slot, elem, t->elemsize);  // a trivial move is a copy of the bytes
   } else {
     try {
       t->elem_construct(slot, elem);

@@ -37,6 +37,7 @@
 #include <utility>
 #include <vector>
 
+#include "gomap/internal/bucket_scan.h"
 #include "gomap/internal/hash.h"
 #include "gomap/internal/hmap.h"
 #include "gomap/internal/type.h"
@@ -106,12 +107,12 @@ class Map {
 
   // m[k]
   V Get(const K& k) const {
-    const void* e = h_ ? internal::MapAccess<kKind>(h_, &k) : nullptr;
+    const void* e = h_ ? Access(k) : nullptr;
     return e ? Elem(e) : V();
   }
   // v, ok := m[k]
   std::pair<V, bool> Lookup(const K& k) const {
-    const void* e = h_ ? internal::MapAccess<kKind>(h_, &k) : nullptr;
+    const void* e = h_ ? Access(k) : nullptr;
     return e ? std::pair<V, bool>(Elem(e), true) : std::pair<V, bool>(V(), false);
   }
   // m[k] = v
@@ -181,6 +182,54 @@ class Map {
 
  private:
   friend struct internal::MapPeer;
+
+  // mapaccess. For the fast key kinds, the common case (a map that is not growing nor
+  // being written) is looked up right here, as Go's compiler calls mapaccess1_fast64 and
+  // friends without a type-erased hop; everything else, and every generic key, goes to
+  // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
+  const void* Access(const K& k) const {
+    if constexpr (kKind != internal::KeyKind::kGeneric) {
+      if (h_->count == 0) return nullptr;
+      if (h_->oldbuckets == nullptr &&
+          !(h_->flags.load(std::memory_order_relaxed) & internal::kHashWriting)) {
+        return FastAccess(h_, k);
+      }
+    }
+    return internal::MapAccess<kKind>(h_, &k);
+  }
+  // The scan of MapAccess<kKind> (same hash: kKind is fast only with DefaultHash and
+  // std::equal_to; same chain order and stop), on a map with buckets and no oldbuckets.
+  [[gnu::always_inline]] static const void* FastAccess(const internal::HMap* h, const K& k) {
+    using internal::Bucket;
+    const internal::MapType* t = h->type;
+    const uint64_t hash = FastHash(k, h->hash0);
+    Bucket* b = h->bucket0 + (hash & ((uint64_t{1} << (h->B & 63)) - 1)) * t->bucketsize;
+    int i;
+    b = internal::ScanChain(b, internal::TopHash(hash), t->overflowoff,
+                            [&k](Bucket* c, int j) {
+                              const K& key = *static_cast<const K*>(
+                                  internal::DirectKeySlot<K>(c, j));
+                              if constexpr (std::is_same_v<K, std::string>) {
+                                return key.size() == k.size() &&
+                                       internal::KeyBytesEqual(key.data(), k.data(),
+                                                               k.size());
+                              } else {
+                                return key == k;
+                              }
+                            },
+                            &i);
+    if (b == nullptr) return nullptr;
+    unsigned char* e = b + t->elemoff + static_cast<size_t>(i) * t->elemsize;
+    return t->indirect_elem() ? *reinterpret_cast<void**>(e) : e;
+  }
+
+  // DefaultHash<K>, with XXH3 inlined into it: left to itself the compiler calls the
+  // general XXH3 entry point here, where the runtime's copy (fixed length 8 for integer
+  // keys) is a handful of instructions.
+  [[gnu::flatten]] static uint64_t FastHash(const K& k, uint64_t seed) {
+    return DefaultHash<K>()(k, seed);
+  }
+
   static V Elem(const void* e) {
     if constexpr (Type::kZeroSizeElem) {
       return V();

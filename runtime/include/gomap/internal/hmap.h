@@ -42,11 +42,17 @@ struct HMap {
   uint16_t noverflow = 0;
   uint32_t hash0 = 0;
   BucketArray* buckets = nullptr;
+  // gomap: the memory of `buckets` (bucket 0), for the lookup <gomap/map.h> inlines;
+  // set together with `buckets` (SetBuckets), null exactly when it is.
+  unsigned char* bucket0 = nullptr;
   BucketArray* oldbuckets = nullptr;
   uint64_t nevacuate = 0;
   // gomap: bumped by every MapClear so that iterators begun before it stop
   // (the language rule; Go 1.19 could yield cleared entries, Go issues 59411, 70189).
   uint64_t clear_seq = 0;
+  // gomap: the old array of a finished grow whose memory is being handed back a piece
+  // per write (bucket.h: "Memory"). Nothing reads it; no iterator holds it.
+  BucketArray* dying = nullptr;
   // Map handles and live iterators sharing this table; the last one frees it.
   std::atomic<int64_t> refs{1};
   const MapType* type = nullptr;  // owned

@@ -1,0 +1,201 @@
+// Big bucket arrays (bucket.h, "Memory"): arrays of 256 KiB and more are mapped from the
+// kernel, and the old array of a finished grow is handed back a piece per write while
+// the map goes on (HMap::dying). None of that may be observable:
+//   - every entry survives grows whose arrays are mapped, and Audit stays clean;
+//   - objects are destroyed when they always were: live objects == Len() right after
+//     the write that finishes a grow, and zero once the last handle goes, whether the
+//     dying array was fully released, half released, or never stepped;
+//   - an iterator that holds the old array when the grow finishes keeps reading it
+//     (the array is then released whole by the iterator, not piecemeal);
+//   - Clear and the destruction of the map with a release in progress.
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "gomap/internal/peer.h"
+#include "gomap/map.h"
+
+#include "test_util.h"
+
+namespace {
+
+using gomap::Map;
+using gomap::internal::MapPeer;
+using gomap::testing_util::AuditClean;
+
+// A value that counts its live objects (and is not trivially copyable, so the runtime
+// takes its object paths).
+struct Counted {
+  static int64_t live;
+  int64_t v = 0;
+  Counted() { live++; }
+  explicit Counted(int64_t x) : v(x) { live++; }
+  Counted(const Counted& o) : v(o.v) { live++; }
+  Counted(Counted&& o) noexcept : v(o.v) { live++; }
+  Counted& operator=(const Counted&) = default;
+  Counted& operator=(Counted&&) noexcept = default;
+  ~Counted() { live--; }
+};
+int64_t Counted::live = 0;
+
+std::string Key(int64_t i) { return "key-" + std::to_string(i * 7919); }
+
+// Inserts keys [from, to) and returns after the first insert that finished a grow and
+// left a release in progress (or at `to`).
+template <class M>
+int64_t InsertUntilDying(M& m, int64_t from, int64_t to) {
+  for (int64_t i = from; i < to; i++) {
+    m.Set(Key(i), Counted(i));
+    if (MapPeer::Header(m)->dying != nullptr) return i + 1;
+  }
+  return to;
+}
+
+TEST(BucketArrayRelease, BigGrowsKeepEveryEntryAndDestroyObjectsOnTime) {
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    // String buckets are 8 + 8*32 + 8*8 + 8 = 336 bytes: from B = 10 on, arrays are mapped.
+    int64_t n = 0;
+    int dying_seen = 0;
+    while (n < 60000) {
+      n = InsertUntilDying(m, n, 60000);
+      if (MapPeer::Header(m)->dying != nullptr) {
+        dying_seen++;
+        // The write that finished the grow destroyed the old array's objects already.
+        EXPECT_EQ(Counted::live, m.Len()) << "at " << n;
+        ASSERT_TRUE(AuditClean(m));
+      }
+    }
+    EXPECT_GE(dying_seen, 3);
+    for (int64_t i = 0; i < n; i++) {
+      auto [v, ok] = m.Lookup(Key(i));
+      ASSERT_TRUE(ok) << i;
+      ASSERT_EQ(v.v, i);
+    }
+    EXPECT_TRUE(AuditClean(m));
+    for (int64_t i = 0; i < n; i += 2) m.Delete(Key(i));
+    EXPECT_EQ(m.Len(), n / 2);
+    EXPECT_EQ(Counted::live, m.Len());
+    EXPECT_TRUE(AuditClean(m));
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(BucketArrayRelease, MapDestroyedWhileReleaseInProgress) {
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    int64_t n = InsertUntilDying(m, 0, 100000);
+    ASSERT_NE(MapPeer::Header(m)->dying, nullptr);
+    m.Set(Key(n), Counted(n));  // one step, then drop everything
+    EXPECT_EQ(Counted::live, m.Len());
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(BucketArrayRelease, ClearWhileReleaseInProgress) {
+  Counted::live = 0;
+  auto m = Map<std::string, Counted>::Make();
+  int64_t n = InsertUntilDying(m, 0, 100000);
+  ASSERT_NE(MapPeer::Header(m)->dying, nullptr);
+  m.Clear();
+  EXPECT_EQ(MapPeer::Header(m)->dying, nullptr);
+  EXPECT_EQ(m.Len(), 0);
+  EXPECT_EQ(Counted::live, 0);
+  EXPECT_TRUE(AuditClean(m));
+  for (int64_t i = 0; i < n; i++) m.Set(Key(i), Counted(i));
+  EXPECT_EQ(Counted::live, n);
+  EXPECT_TRUE(AuditClean(m));
+}
+
+// Drains it, checking nothing is yielded twice and every key [0, before) is yielded.
+template <class It>
+void ExpectEachOnce(It& it, int64_t before) {
+  std::set<std::string> seen;
+  while (it.Next()) {
+    ASSERT_TRUE(seen.insert(it.Key()).second) << "yielded twice: " << it.Key();
+  }
+  for (int64_t i = 0; i < before; i++) ASSERT_EQ(seen.count(Key(i)), 1u) << i;
+}
+
+TEST(BucketArrayRelease, IteratorHoldingTheOldArrayWhenTheGrowFinishes) {
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    int64_t n = InsertUntilDying(m, 0, 100000);
+    while (MapPeer::Header(m)->dying != nullptr) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    // The iterator's snapshot is the array the next grow leaves behind: when that grow
+    // finishes, the iterator still holds it, and it is released whole, later.
+    auto it = m.Range();
+    int64_t before = n;
+    while (MapPeer::Header(m)->oldbuckets == nullptr) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    while (MapPeer::Header(m)->oldbuckets != nullptr) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    EXPECT_EQ(MapPeer::Header(m)->dying, nullptr);
+    ExpectEachOnce(it, before);
+    EXPECT_TRUE(AuditClean(m));
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+TEST(BucketArrayRelease, IteratorStartedMidGrow) {
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    int64_t n = InsertUntilDying(m, 0, 100000);
+    while (MapPeer::Header(m)->oldbuckets == nullptr) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    for (int i = 0; i < 1000; i++) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    ASSERT_NE(MapPeer::Header(m)->oldbuckets, nullptr);
+    auto it = m.Range();
+    int64_t before = n;
+    ASSERT_TRUE(it.Next());
+    std::string first = it.Key();
+    while (MapPeer::Header(m)->oldbuckets != nullptr) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    std::set<std::string> seen{first};
+    while (it.Next()) {
+      ASSERT_TRUE(seen.insert(it.Key()).second) << "yielded twice: " << it.Key();
+    }
+    for (int64_t i = 0; i < before; i++) ASSERT_EQ(seen.count(Key(i)), 1u) << i;
+    EXPECT_TRUE(AuditClean(m));
+  }
+  EXPECT_EQ(Counted::live, 0);
+}
+
+// A map big enough that its old arrays are mapped, with trivially copyable keys and
+// values (no objects to destroy: only memory goes back).
+TEST(BucketArrayRelease, Int64MapThroughManyGrows) {
+  auto m = Map<int64_t, int64_t>::Make();
+  const int64_t n = 300000;
+  for (int64_t i = 0; i < n; i++) m.Set(i * 2654435761, i);
+  EXPECT_TRUE(AuditClean(m));
+  for (int64_t i = 0; i < n; i++) {
+    auto [v, ok] = m.Lookup(i * 2654435761);
+    ASSERT_TRUE(ok);
+    ASSERT_EQ(v, i);
+  }
+  for (int64_t i = 0; i < n; i++) m.Delete(i * 2654435761);
+  EXPECT_EQ(m.Len(), 0);
+  EXPECT_TRUE(AuditClean(m));
+}
+
+}  // namespace

@@ -1,0 +1,190 @@
+// The bucket scan shared by the runtime (runtime/*.cc) and the lookup that
+// <gomap/map.h> inlines for the fast key kinds: Go's bucket constants, tophash states
+// and map flag bits, and the 8-slots-at-a-time tophash match. Nothing here is user API.
+//
+// A bucket is raw memory laid out as Go lays it out (runtime/internal/bucket.h):
+//   tophash[8] | key[8] | elem[8] | overflow pointer
+#ifndef GOMAP_INTERNAL_BUCKET_SCAN_H_
+#define GOMAP_INTERNAL_BUCKET_SCAN_H_
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace gomap::internal {
+
+inline constexpr int kBucketCntBits = 3;
+inline constexpr int kBucketCnt = 1 << kBucketCntBits;
+
+// Tophash states (Go's values; a full slot holds tophash(hash) >= kMinTopHash).
+inline constexpr uint8_t kEmptyRest = 0;       // empty, and so is every later slot
+inline constexpr uint8_t kEmptyOne = 1;        // empty
+inline constexpr uint8_t kEvacuatedX = 2;      // moved to the low half
+inline constexpr uint8_t kEvacuatedY = 3;      // moved to the high half
+inline constexpr uint8_t kEvacuatedEmpty = 4;  // empty, bucket evacuated
+inline constexpr uint8_t kMinTopHash = 5;
+
+static_assert(kEvacuatedY == kEvacuatedX + 1,
+              "Evacuate writes kEvacuatedX + useY; iterators rely on it");
+static_assert((kEvacuatedX & 1) == 0 && (kEvacuatedY & 1) == 1,
+              "iterators filter moved NaN slots by bit 0 of the mark, which must equal "
+              "the destination bit Evacuate chose from bit 0 of the tophash");
+static_assert(kEmptyRest == 0, "a zeroed bucket must read as all kEmptyRest");
+
+inline constexpr uint8_t kIterator = 1;
+inline constexpr uint8_t kOldIterator = 2;
+inline constexpr uint8_t kHashWriting = 4;
+inline constexpr uint8_t kSameSizeGrow = 8;
+
+using Bucket = unsigned char;
+
+inline uint8_t TopHash(uint64_t hash) {
+  uint8_t top = static_cast<uint8_t>(hash >> 56);
+  if (top < kMinTopHash) top += kMinTopHash;
+  return top;
+}
+inline bool IsEmpty(uint8_t x) { return x <= kEmptyOne; }
+
+// The 8 tophash bytes of a bucket tested at once, so that lookup, assign and delete
+// compare keys only in candidate slots. A SlotMask has one flag per slot, the lowest for
+// slot 0; scans built on these masks visit slots in Go's order and stop where Go's byte
+// loops stop. With SSE2 one compare and a movemask make a mask (bit i = slot i), which
+// keeps the path from the bucket load to the key load short; elsewhere a SWAR word
+// (the high bit of byte i = slot i) does the same job.
+#if defined(__SSE2__)
+using SlotMask = uint32_t;
+inline constexpr int kSlotMaskShift = 0;
+struct TopHashes {
+  __m128i v;
+};
+inline TopHashes LoadTopHashes(const Bucket* b) {
+  return {_mm_loadl_epi64(reinterpret_cast<const __m128i*>(b))};
+}
+// Only the low 8 bytes are slots (loadl zeroes the rest, which would read as empty).
+inline SlotMask MatchByte(TopHashes t, uint8_t x) {
+  return static_cast<SlotMask>(
+             _mm_movemask_epi8(_mm_cmpeq_epi8(t.v, _mm_set1_epi8(static_cast<char>(x))))) &
+         0xff;
+}
+// Slots that are empty (kEmptyRest or kEmptyOne): min(x, 1) == x.
+inline SlotMask MatchEmpty(TopHashes t) {
+  return static_cast<SlotMask>(_mm_movemask_epi8(
+             _mm_cmpeq_epi8(_mm_min_epu8(t.v, _mm_set1_epi8(kEmptyOne)), t.v))) &
+         0xff;
+}
+#else
+using SlotMask = uint64_t;
+inline constexpr int kSlotMaskShift = 3;
+static_assert(std::endian::native == std::endian::little,
+              "TopHashes: byte i of the word must be slot i (ctz finds the first slot)");
+struct TopHashes {
+  uint64_t w;
+};
+inline TopHashes LoadTopHashes(const Bucket* b) {
+  uint64_t w;
+  std::memcpy(&w, b, sizeof w);
+  return {w};
+}
+inline constexpr uint64_t kLowBytes = 0x0101010101010101ull;
+inline constexpr uint64_t kHighBits = 0x8080808080808080ull;
+// High bit of byte i set exactly when byte i of x is zero. Exact, unlike the shorter
+// borrow trick (x - 0x01..) & ~x & 0x80.., which can also flag a byte above a zero
+// byte: scans rely on every flag being a real slot.
+inline uint64_t ZeroBytes(uint64_t x) {
+  uint64_t y = (x & ~kHighBits) + ~kHighBits;  // high bit set when the low 7 bits are not 0
+  return ~(y | x | ~kHighBits);
+}
+inline SlotMask MatchByte(TopHashes t, uint8_t x) { return ZeroBytes(t.w ^ (kLowBytes * x)); }
+// Slots that are empty (kEmptyRest or kEmptyOne: only bit 0 may be set).
+inline SlotMask MatchEmpty(TopHashes t) { return ZeroBytes(t.w & ~kLowBytes); }
+#endif
+static_assert(kEmptyRest == 0 && kEmptyOne == 1, "MatchEmpty: empty means tophash <= 1");
+// Slots whose tophash is top (a full slot's tophash: top >= kMinTopHash).
+inline SlotMask MatchTopHash(TopHashes t, uint8_t top) {
+#if defined(__SSE2__)
+  // No & 0xff: the 8 zero bytes above the slots never equal a top >= kMinTopHash.
+  return static_cast<SlotMask>(
+      _mm_movemask_epi8(_mm_cmpeq_epi8(t.v, _mm_set1_epi8(static_cast<char>(top)))));
+#else
+  return MatchByte(t, top);
+#endif
+}
+// Slots that are kEmptyRest.
+inline SlotMask MatchEmptyRest(TopHashes t) { return MatchByte(t, kEmptyRest); }
+// Flags of the slots before the first flag of `stop` (all slots when stop is 0).
+inline SlotMask SlotsBefore(SlotMask stop) { return (stop & (0 - stop)) - 1; }
+// Flags of the slots up to and including the first flag of `stop` (all when stop is 0).
+inline SlotMask SlotsThrough(SlotMask stop) { return stop ? stop ^ (stop - 1) : ~SlotMask{0}; }
+// The slot of the lowest flag of a non-zero mask.
+inline int FirstSlot(SlotMask mask) { return std::countr_zero(mask) >> kSlotMaskShift; }
+
+// Go's lookup loop over one chain (mapaccess): the candidates of each bucket are the
+// slots holding top before its first kEmptyRest, tried in slot order; a kEmptyRest
+// ends the search. eq(b, i) compares the key of slot i of bucket b. Returns the bucket
+// and sets *out_i, or returns null.
+//
+// The key of the first candidate is loaded as soon as the tophash match is known; the
+// kEmptyRest test (never true before a full slot in a healthy map, invariant I8) is a
+// well-predicted branch beside it rather than a step on the way to the key load.
+template <class Eq>
+inline Bucket* ScanChain(Bucket* b, uint8_t top, uint32_t overflowoff, Eq&& eq, int* out_i) {
+  for (; b != nullptr; b = *reinterpret_cast<Bucket**>(b + overflowoff)) {
+    TopHashes w = LoadTopHashes(b);
+    SlotMask rest = MatchEmptyRest(w);
+    for (SlotMask m = MatchTopHash(w, top); m != 0; m &= m - 1) {
+      if (rest & ((m & (0 - m)) - 1)) return nullptr;  // a kEmptyRest comes first
+      int i = FirstSlot(m);
+      if (eq(b, i)) {
+        *out_i = i;
+        return b;
+      }
+    }
+    if (rest != 0) return nullptr;
+  }
+  return nullptr;
+}
+
+// memcmp(p, q, n) == 0 without the call for the short keys maps mostly hold: whole
+// words, the last one overlapping (as Go's memequal does for small sizes).
+inline bool KeyBytesEqual(const char* p, const char* q, size_t n) {
+  auto load64 = [](const char* s) {
+    uint64_t u;
+    std::memcpy(&u, s, sizeof u);
+    return u;
+  };
+  auto load32 = [](const char* s) {
+    uint32_t u;
+    std::memcpy(&u, s, sizeof u);
+    return u;
+  };
+  if (n > 32) return std::memcmp(p, q, n) == 0;
+  if (n >= 8) {
+    for (size_t i = 0; i + 8 < n; i += 8) {
+      if (load64(p + i) != load64(q + i)) return false;
+    }
+    return load64(p + n - 8) == load64(q + n - 8);
+  }
+  if (n >= 4) return load32(p) == load32(q) && load32(p + n - 4) == load32(q + n - 4);
+  for (size_t i = 0; i < n; i++) {
+    if (p[i] != q[i]) return false;
+  }
+  return true;
+}
+
+// The slot of key i for a key type stored in place with alignment at most 8: the
+// layout LayoutMapType (make.cc) computes for it, keyoff = 8, keysize = sizeof(K).
+template <class K>
+inline void* DirectKeySlot(Bucket* b, int i) {
+  static_assert(sizeof(K) <= 128 && alignof(K) <= kBucketCnt,
+                "stored in place (kMaxKeySize), right after the 8 tophash bytes");
+  return b + kBucketCnt + static_cast<size_t>(i) * sizeof(K);
+}
+
+}  // namespace gomap::internal
+
+#endif  // GOMAP_INTERNAL_BUCKET_SCAN_H_
