@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/bench.sh [-r ROUNDS] [-f FILTER] [-o REPORT.md]
+# Usage: scripts/bench.sh [-r ROUNDS] [-f FILTER] [-o REPORT.md] [-b BUILD_DIR]
 # Builds the release preset and runs the four contenders back to back — gomap,
 # std::unordered_map and absl::flat_hash_map (bench/map_bench) and Go 1.19's map (bench/go,
 # `go test -bench`) — in ROUNDS interleaved rounds (default 3), takes medians, and writes
@@ -7,28 +7,40 @@
 # the ratios that matter, tail latency, bytes per entry, and the fuzz targets' execs/s if
 # the fuzz preset is built. The machine is shared and noisy: read the ratios, not times.
 #   -f FILTER   regex on benchmark names, e.g. 'LookupHit/.*/int64' (default: all)
+#   -o REPORT   where the report goes; the raw rounds are kept in its directory
+#   -b DIR      build map_bench in DIR (configured like the release preset) instead of
+#               build/release, e.g. to compare two work trees without sharing a build
 # Next after a surprise: rerun one row with more rounds, e.g. -r 7 -f 'Churn/.*/string/1000$'.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-rounds=3 filter='.' report=build/bench/report.md
+rounds=3 filter='.' report=build/bench/report.md build=
 while [ $# -gt 0 ]; do
   case "$1" in
     -r) rounds=$2; shift 2 ;;
     -f) filter=$2; shift 2 ;;
     -o) report=$2; shift 2 ;;
+    -b) build=$2; shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
 scripts/deps.sh --go
-cmake --preset release >/dev/null
-cmake --build --preset release --target map_bench -j "$(nproc)" >/dev/null
-out=build/bench
+if [ -z "$build" ]; then
+  build=build/release
+  cmake --preset release >/dev/null
+else
+  # The release preset's cache variables (CMakePresets.json), in a directory of one's own.
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DGOMAP_BUILD_BENCHMARKS=ON >/dev/null
+fi
+cmake --build "$build" --target map_bench -j "$(nproc)" >/dev/null
+bench="$build/bench/map_bench"
+out=$(dirname "$report")
 mkdir -p "$out"
 rm -f "$out"/cpp-*.json "$out"/go-*.txt
 export GOPROXY=off GOFLAGS=-mod=mod GOCACHE="$root/build/bench/gocache" GOTOOLCHAIN=local
 go=/usr/lib/go-1.19/bin/go
-cpp_digest=$(build/release/bench/map_bench --benchmark_filter=NONE 2>/dev/null | sed -n 's/^key digest //p')
+cpp_digest=$("$bench" --benchmark_filter=NONE 2>/dev/null | sed -n 's/^key digest //p')
 go_digest=$(cd bench/go && "$go" test -run TestKeyDigest -v . | sed -n 's/^key digest //p')
 if [ "$cpp_digest" != "$go_digest" ]; then
   echo "bench.sh: key streams differ (C++ $cpp_digest, Go $go_digest)" >&2
@@ -39,11 +51,11 @@ fi
 IFS='|' read -r -a go_filters <<<"$(echo "$filter" | sed 's#/gomap/#/go/#g; s#/std/#/go/#g; s#/absl/#/go/#g')"
 for r in $(seq 1 "$rounds"); do
   echo "== round $r/$rounds: C++"
-  build/release/bench/map_bench --benchmark_filter="$filter" --benchmark_min_time=0.2 \
+  "$bench" --benchmark_filter="$filter" --benchmark_min_time=0.2 \
     --benchmark_format=json --benchmark_out="$out/cpp-$r.json" >/dev/null
   echo "== round $r/$rounds: Go"
   for f in "${go_filters[@]}"; do
-    (cd bench/go && "$go" test -run '^$' -bench "Map/$f" -benchtime=200ms . >>"../../$out/go-$r.txt")
+    (cd bench/go && "$go" test -run '^$' -bench "Map/$f" -benchtime=200ms .) >>"$out/go-$r.txt"
   done
 done
 
@@ -53,8 +65,12 @@ if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
   for f in build/fuzz/fuzz/*_fuzzer; do
     t=$(basename "$f")
     [ -d "corpus/$t" ] || continue
-    rate=$("$f" -max_total_time=10 -print_final_stats=1 "corpus/$t" 2>&1 |
+    # New units go to the first corpus directory: a scratch one, so that measuring
+    # speed never adds files to corpus/.
+    scratch=$(mktemp -d)
+    rate=$("$f" -max_total_time=10 -print_final_stats=1 "$scratch" "corpus/$t" 2>&1 |
            sed -n 's/^stat::average_exec_per_sec: *//p' | tail -n 1)
+    rm -rf "$scratch"
     echo "$t ${rate:-?}" >>"$out/fuzz-speed.txt"
   done
 fi
