@@ -45,7 +45,8 @@ class Auditor {
       return std::move(out_);
     }
     if (h_->B == 0 && Growing(h_)) Fail("invariant I2: growing at B=0");
-    CheckGrowBookkeeping();
+    // An old array of the wrong size cannot be walked: stop at the header's report.
+    if (!CheckGrowBookkeeping()) return std::move(out_);
 
     int64_t live = 0;
     uint64_t overflow = 0;
@@ -105,20 +106,21 @@ class Auditor {
     return c;
   }
 
-  void CheckGrowBookkeeping() {
+  // False when the old array's size disagrees with B and sameSizeGrow.
+  bool CheckGrowBookkeeping() {
     if (!Growing(h_)) {
       uint64_t n = h_->nevacuate;
       if (n != 0 && n != BucketShift(h_->B) && !(h_->B > 0 && n == BucketShift(h_->B - 1))) {
         Fail("invariant I3: not growing but nevacuate=%llu", static_cast<unsigned long long>(n));
       }
-      return;
+      return true;
     }
     uint64_t nold = NOldBuckets(h_);
     if (h_->oldbuckets->nbuckets() != nold) {
       Fail("invariant I3: old array has %llu buckets, expected %llu",
            static_cast<unsigned long long>(h_->oldbuckets->nbuckets()),
            static_cast<unsigned long long>(nold));
-      return;
+      return false;
     }
     if (h_->nevacuate >= nold) {
       Fail("invariant I3: growing with nevacuate=%llu >= %llu old buckets",
@@ -130,6 +132,7 @@ class Auditor {
              static_cast<unsigned long long>(j));
       }
     }
+    return true;
   }
 
   // I5/I6 (no marks), I8 (chain shape), I10 (placement), I11 (uniqueness), I12 (clean
