@@ -366,7 +366,7 @@ class Scenario {
     for (const o::Op& op : t_.ops) Do(op);
     if (m_.IsNil()) return;
     if (auto errs = m_.Audit(); !errs.empty()) {
-      return Fail("audit before corruption", errs[0], "no broken invariants", "");
+      return Fail("before corruption: " + errs[0], errs[0], "no broken invariants", "");
     }
     const Kind kind = KindOf(t_.config.seed);
     Corruptor c(gomap::internal::MapPeer::Header(m_), PlaceOf(t_.config.seed));
