@@ -119,7 +119,10 @@ void RunTrace(const TraceTarget& target, const oracle::Trace& trace) {
   oracle::ExecOptions options = target.exec;
   options.on_failure = oracle::OnFailure::kReturn;
   static const int stride = AuditStrideOverride();
-  if (stride >= 0) options.audit_stride = stride;
+  if (stride >= 0) {
+    options.audit_stride = stride;
+    options.audit_amortized = false;
+  }
   oracle::RunResult r = oracle::Execute(trace, options);
   if (!r.ok) ReportFailure(r.signature, r.report);
 }

@@ -50,16 +50,22 @@ int ReplayInput(const uint8_t* data, size_t size, const std::string& name);
 // PrintInput: true with the input as a text trace in *text; false with a one-line error.
 bool PrintInput(const uint8_t* data, size_t size, const std::string& name, std::string* text);
 
-// Audit() after every 8th mutating op (and at `audit` ops and the end of every trace).
-// Auditing walks every bucket, so with hints up to 32767 (B=13) it dominates: on the
-// int64 corpus, stride 1 ran 6 execs/s under libFuzzer+ASan and stride 8 ran 76, while a
-// broken invariant still surfaces within 8 writes. The same stride applies when fuzzing
-// and replaying, so a crash keeps its signature; GOMAP_FUZZ_AUDIT_STRIDE=n overrides it
-// everywhere (GOMAP_FUZZ_AUDIT_STRIDE=1 scripts/repro.sh FILE audits after every write).
+// Audit() after every 8th mutating op, or every 2^B/4th once the map has more than 32
+// buckets, after every op that starts or finishes a growth, and at `audit` ops and the
+// end of every trace. Auditing walks every bucket, so it dominates the executor: on the
+// int64 corpus, stride 1 ran 6 execs/s under libFuzzer+ASan and stride 8 ran 76; growing
+// the stride with the map keeps the audit's cost per op constant, and a broken invariant
+// still surfaces within a few writes or at the growth step that made it. The same rule
+// applies when fuzzing and replaying, so a crash keeps its signature;
+// GOMAP_FUZZ_AUDIT_STRIDE=n replaces it everywhere with a plain stride of n
+// (GOMAP_FUZZ_AUDIT_STRIDE=1 scripts/repro.sh FILE audits after every write).
 inline constexpr int kFuzzAuditStride = 8;
 
 struct TraceTarget {
-  TraceTarget() { exec.audit_stride = kFuzzAuditStride; }
+  TraceTarget() {
+    exec.audit_stride = kFuzzAuditStride;
+    exec.audit_amortized = true;
+  }
   // Shapes binary inputs: key types, value types and hashers the target allows, op cap.
   oracle::DecodeOptions decode;
   // How the differential executor runs (audit stride, growth checks).

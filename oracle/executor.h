@@ -38,6 +38,10 @@ struct ExecOptions {
   // Audit() the op's map after every audit_stride-th mutating op (ops.def column
   // "mutates"); 0 audits only at `audit` ops and at the end of the trace.
   int audit_stride = 1;
+  // Also let the stride grow with the map (at least 2^B / 4 mutating ops between audits,
+  // so auditing costs O(1) slots per op however big the map), and audit every op that
+  // starts or finishes a growth: the states evacuation bugs leave behind. For fuzzing.
+  bool audit_amortized = false;
   // Check that B follows Go's rules: Make(hint) gives Go's B, only an insert of a new
   // key while not growing and over the load factor doubles, nothing else changes B.
   bool check_growth = true;

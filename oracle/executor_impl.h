@@ -338,8 +338,15 @@ class Executor {
       }
       if (o_.check_growth) CheckGrowth(op, b, h->B);
     }
-    if (Info(op.op).mutates && o_.audit_stride > 0 &&
-        ++mutations_ % static_cast<unsigned>(o_.audit_stride) == 0) {
+    if (!Info(op.op).mutates || o_.audit_stride <= 0) return;
+    uint64_t stride = static_cast<uint64_t>(o_.audit_stride);
+    bool growth_event = false;
+    if (o_.audit_amortized) {
+      stride = std::max(stride, (uint64_t{1} << h->B) / 4);
+      growth_event = h == b.h && (b.growing != (h->oldbuckets != nullptr) || b.B != h->B);
+    }
+    if (++since_audit_ >= stride || growth_event) {
+      since_audit_ = 0;
       AuditMap(&op, H(op).map);
     }
   }
@@ -445,7 +452,7 @@ class Executor {
   std::optional<Failure> failure_;
   size_t op_index_ = 0;
   size_t ops_run_ = 0;
-  unsigned mutations_ = 0;
+  uint64_t since_audit_ = 0;  // mutating ops since the last stride audit
   bool inserted_ = false;  // the current op added an entry (model's verdict)
 };
 

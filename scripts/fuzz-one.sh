@@ -28,6 +28,7 @@ done
 [ "${1:-}" = "--" ] && shift
 set -- "${extra[@]}" "$@"
 target=$(basename "$bin")
+target=${target%_mutant[0-9]*}  # a seeded-bug build reads its target's options
 flags=()
 if [ -f "$root/corpus/$target.options" ]; then
   # [libfuzzer] section, "key = value" lines -> -key=value

@@ -178,10 +178,7 @@ if [ "$regress" = 1 ]; then
 // Found: $note
 // Written by scripts/repro.sh --regress; the trace is that input printed as text. The
 // same file also replays through ${target}_replay (ctest -L corpus).
-#include <gtest/gtest.h>
-
-#include "oracle/executor.h"
-#include "oracle/text.h"
+#include "tests/regress_case.h"
 
 namespace {
 
@@ -192,12 +189,7 @@ EOF
 )gomap_trace";
 
 TEST(Regression, Input${short}) {
-  gomap::oracle::ParseResult parsed = gomap::oracle::ParseText(kTrace, "regress_${short}.trace");
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
-  gomap::oracle::ExecOptions options;
-  options.on_failure = gomap::oracle::OnFailure::kReturn;
-  gomap::oracle::RunResult r = gomap::oracle::Execute(*parsed.trace, options);
-  EXPECT_TRUE(r.ok) << r.report;
+  gomap::testing::ExpectTraceRunsClean(kTrace, "regress_${short}.trace");
 }
 
 }  // namespace

@@ -2,10 +2,7 @@
 // Found: an iterator over the old table after 'make 0' rebound m0 was checked against m0's new, empty model (a bug in the target's bookkeeping, not the runtime; fixed before this was added)
 // Written by scripts/repro.sh --regress; the trace is that input printed as text. The
 // same file also replays through throwing_fuzzer_replay (ctest -L corpus).
-#include <gtest/gtest.h>
-
-#include "oracle/executor.h"
-#include "oracle/text.h"
+#include "tests/regress_case.h"
 
 namespace {
 
@@ -111,12 +108,7 @@ drain 1
 )gomap_trace";
 
 TEST(Regression, Input2658a0874829) {
-  gomap::oracle::ParseResult parsed = gomap::oracle::ParseText(kTrace, "regress_2658a0874829.trace");
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
-  gomap::oracle::ExecOptions options;
-  options.on_failure = gomap::oracle::OnFailure::kReturn;
-  gomap::oracle::RunResult r = gomap::oracle::Execute(*parsed.trace, options);
-  EXPECT_TRUE(r.ok) << r.report;
+  gomap::testing::ExpectTraceRunsClean(kTrace, "regress_2658a0874829.trace");
 }
 
 }  // namespace

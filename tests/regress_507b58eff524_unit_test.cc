@@ -2,10 +2,7 @@
 // Found: iterator yielded an entry cleared between range and its first next (runtime Range() positioned eagerly; fixed in runtime/iter.cc before this was added)
 // Written by scripts/repro.sh --regress; the trace is that input printed as text. The
 // same file also replays through weak_hash_fuzzer_replay (ctest -L corpus).
-#include <gtest/gtest.h>
-
-#include "oracle/executor.h"
-#include "oracle/text.h"
+#include "tests/regress_case.h"
 
 namespace {
 
@@ -31,12 +28,7 @@ delete {}
 )gomap_trace";
 
 TEST(Regression, Input507b58eff524) {
-  gomap::oracle::ParseResult parsed = gomap::oracle::ParseText(kTrace, "regress_507b58eff524.trace");
-  ASSERT_TRUE(parsed.ok()) << parsed.error;
-  gomap::oracle::ExecOptions options;
-  options.on_failure = gomap::oracle::OnFailure::kReturn;
-  gomap::oracle::RunResult r = gomap::oracle::Execute(*parsed.trace, options);
-  EXPECT_TRUE(r.ok) << r.report;
+  gomap::testing::ExpectTraceRunsClean(kTrace, "regress_507b58eff524.trace");
 }
 
 }  // namespace
