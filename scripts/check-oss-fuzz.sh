@@ -321,7 +321,15 @@ fuzz_all() {
 # ---- self-test: every check must catch its broken $OUT ----------------------------------
 # A break counts as caught when it adds a problem the unbroken $OUT does not have.
 self_test_out() {
-  local out=$1 b=$2 other=${3:-} t=${targets[0]} d=$tmp/broken n=0 caught=0
+  local out=$1 b=$2 other=${3:-} t= d=$tmp/broken n=0 caught=0 x
+  # The breaks remove or change a dictionary and options: a target that has both.
+  for x in "${targets[@]}"; do
+    if [ -f "$out/$x.dict" ] && [ -f "$out/$x.options" ]; then t=$x; break; fi
+  done
+  if [ -z "$t" ]; then
+    problem "$b: self-test: no target has both a dictionary and options to break"
+    return
+  fi
   local cases=("no-dict" "no-options" "empty-zip" "seed-missing" "no-target"
                "extra-executable" "options-differ" "cannot-fuzz")
   [ -n "$other" ] && cases+=("wrong-sanitizer")
