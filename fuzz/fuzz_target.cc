@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 #include "oracle/text.h"
 
@@ -37,6 +38,10 @@ int AuditStrideOverride() {
   return (*end == '\0' && n >= 0 && n <= 1 << 20) ? static_cast<int>(n) : -1;
 }
 
+std::string_view AsText(const uint8_t* data, size_t size) {
+  return std::string_view(reinterpret_cast<const char*>(data), size);
+}
+
 // A binary input as the target reads it.
 oracle::Trace DecodeInput(const TraceTarget& target, const uint8_t* data, size_t size) {
   oracle::Trace trace = oracle::DecodeBinary(data, size, target.decode);
@@ -64,33 +69,10 @@ void NoteFuzzerArgs(int argc, char** argv) {
   g_files_only = files;
 }
 
-bool IsTextTrace(const uint8_t* data, size_t size) {
-  std::string_view s(reinterpret_cast<const char*>(data), size);
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      ++i;
-    } else if (c == '#') {
-      size_t eol = s.find('\n', i);
-      if (eol == std::string_view::npos) return false;
-      i = eol + 1;
-    } else {
-      // The header's first word, then a separator: "gomap-trace\0..." is binary.
-      std::string_view rest = s.substr(i);
-      return rest.starts_with("gomap-trace") &&
-             (rest.size() == 11 || rest[11] == ' ' || rest[11] == '\t' || rest[11] == '\r' ||
-              rest[11] == '\n');
-    }
-  }
-  return false;
-}
-
 bool InputTrace(const TraceTarget& target, const uint8_t* data, size_t size, std::string_view name,
                 oracle::Trace* trace, std::string* error) {
-  if (IsTextTrace(data, size)) {
-    oracle::ParseResult r =
-        oracle::ParseText(std::string_view(reinterpret_cast<const char*>(data), size), name);
+  if (oracle::IsTextTrace(AsText(data, size))) {
+    oracle::ParseResult r = oracle::ParseText(AsText(data, size), name);
     if (!r.ok()) {
       *error = r.error;
       return false;
@@ -130,7 +112,7 @@ void RunTrace(const TraceTarget& target, const oracle::Trace& trace) {
 int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size) {
   oracle::Trace trace;
   std::string error;
-  if (g_files_only && IsTextTrace(data, size)) {
+  if (g_files_only && oracle::IsTextTrace(AsText(data, size))) {
     // Running files given on the command line: a text trace runs as written.
     if (!InputTrace(target, data, size, "<input>", &trace, &error)) {
       std::fprintf(stderr, "%s\n", error.c_str());

@@ -77,9 +77,6 @@ struct TraceTarget {
   void (*run)(const oracle::Trace& trace) = nullptr;
 };
 
-// True when the input is a text trace (see above), false for a binary one.
-bool IsTextTrace(const uint8_t* data, size_t size);
-
 // The trace an input stands for: a text trace parsed as written, or a binary one decoded
 // with the target's options. False with a one-line error only for malformed text.
 bool InputTrace(const TraceTarget& target, const uint8_t* data, size_t size, std::string_view name,

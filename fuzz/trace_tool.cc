@@ -45,9 +45,9 @@ int main(int argc, char** argv) {
   if (!Read(in, &data)) return Fail(in + ": cannot read file");
 
   gomap::oracle::Trace trace;
-  if (gomap::fuzz::IsTextTrace(data.data(), data.size())) {
-    auto r = gomap::oracle::ParseText(
-        std::string_view(reinterpret_cast<const char*>(data.data()), data.size()), in);
+  const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
+  if (gomap::oracle::IsTextTrace(text)) {
+    auto r = gomap::oracle::ParseText(text, in);
     if (!r.ok()) return Fail(r.error);
     trace = std::move(*r.trace);
   } else {

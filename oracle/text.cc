@@ -316,6 +316,26 @@ std::string PrintText(const Trace& trace, const PrintOptions& options) {
   return out;
 }
 
+bool IsTextTrace(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == '#') {
+      size_t eol = s.find('\n', i);
+      if (eol == std::string_view::npos) return false;
+      i = eol + 1;
+    } else {
+      std::string_view rest = s.substr(i);
+      return rest.starts_with("gomap-trace") &&
+             (rest.size() == 11 || rest[11] == ' ' || rest[11] == '\t' || rest[11] == '\r' ||
+              rest[11] == '\n');
+    }
+  }
+  return false;
+}
+
 ParseResult ParseText(std::string_view text, std::string_view filename) {
   return Parser(filename).Run(text);
 }

@@ -39,6 +39,11 @@ struct ParseResult {
 };
 ParseResult ParseText(std::string_view text, std::string_view filename = "<trace>");
 
+// Whether a file's bytes are a text trace: its first line that is not blank or a comment
+// starts with the word "gomap-trace" (then a separator or the end). A binary trace starts
+// with its version byte (FORMAT.md §3.1), so "gomap-trace\0..." is binary.
+bool IsTextTrace(std::string_view data);
+
 }  // namespace gomap::oracle
 
 #endif  // GOMAP_ORACLE_TEXT_H_

@@ -74,9 +74,10 @@ fi
 traces=()
 nconv=0
 add_text() { traces+=("$1"); }
-is_text() {  # the first line that is not blank or a comment starts with gomap-trace
+is_text() {  # oracle::IsTextTrace: the first line that is not blank or a comment starts
+              # with the word gomap-trace ("gomap-trace#..." or "gomap-trace\0..." is binary)
   LC_ALL=C grep -a -m1 -v -E '^[[:space:]]*(#.*)?$' "$1" 2>/dev/null |
-    LC_ALL=C grep -a -q -E '^[[:space:]]*gomap-trace'
+    LC_ALL=C grep -a -q -E '^[[:space:]]*gomap-trace([[:space:]]|$)'
 }
 add_binary() {  # FILE [TARGET]
   local out="$work/text/$nconv.trace" tool="$build/fuzz/${2:-none}_replay"

@@ -49,25 +49,6 @@ using gomap::oracle::Trace;
 
 enum Status { kOk = 0, kFailed = 1, kBadInput = 2 };
 
-// A text trace's first line that is not blank or a comment starts with "gomap-trace"; a
-// binary trace starts with its version byte (FORMAT.md §3.1), so they cannot be confused.
-bool IsText(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      ++i;
-    } else if (c == '#') {
-      size_t eol = s.find('\n', i);
-      if (eol == std::string_view::npos) return false;
-      i = eol + 1;
-    } else {
-      return s.substr(i).starts_with("gomap-trace");
-    }
-  }
-  return false;
-}
-
 bool Load(const std::string& path, Trace* trace, std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -79,7 +60,7 @@ bool Load(const std::string& path, Trace* trace, std::string* error) {
     *error = path + ": cannot read file";
     return false;
   }
-  if (IsText(data) || path.ends_with(".trace")) {
+  if (gomap::oracle::IsTextTrace(data) || path.ends_with(".trace")) {
     gomap::oracle::ParseResult r = gomap::oracle::ParseText(data, path);
     if (!r.ok()) {
       *error = r.error;
