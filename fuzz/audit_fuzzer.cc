@@ -266,10 +266,7 @@ class Corruptor {
         for (uint64_t j = 0; j < NOld(); j++) {
           gi::Bucket* ob = h_->oldbuckets->At(j);
           if (!gi::Evacuated(ob)) continue;
-          int pos = 0;
-          for (gi::Bucket* b = ob; b; b = gi::OverflowOf(t_, b)) {
-            for (int i = 0; i < gi::kBucketCnt; i++) slots.push_back({b, i, true, j, pos++});
-          }
+          for (const SlotRef& s : ChainSlots(ob, true, j)) slots.push_back(s);
         }
         auto s = Pick(slots);
         if (!s) return {};
@@ -304,6 +301,16 @@ class Corruptor {
     flags_saved_ = true;
   }
 
+  // Every slot of the chain starting at primary bucket j, in chain order.
+  std::vector<SlotRef> ChainSlots(gi::Bucket* head, bool old, uint64_t j) const {
+    std::vector<SlotRef> c;
+    int pos = 0;
+    for (gi::Bucket* b = head; b; b = gi::OverflowOf(t_, b)) {
+      for (int i = 0; i < gi::kBucketCnt; i++) c.push_back({b, i, old, j, pos++});
+    }
+    return c;
+  }
+
   // Calls f with each live chain's slots: every chain of the current array, and the old
   // array's chains not evacuated yet.
   void ForLiveChains(const std::function<void(const std::vector<SlotRef>&)>& f) const {
@@ -312,12 +319,7 @@ class Corruptor {
       for (uint64_t j = 0; j < n; j++) {
         gi::Bucket* head = a->At(j);
         if (old && gi::Evacuated(head)) continue;
-        std::vector<SlotRef> c;
-        int pos = 0;
-        for (gi::Bucket* b = head; b; b = gi::OverflowOf(t_, b)) {
-          for (int i = 0; i < gi::kBucketCnt; i++) c.push_back({b, i, old, j, pos++});
-        }
-        f(c);
+        f(ChainSlots(head, old, j));
       }
     };
     walk(h_->buckets, gi::BucketShift(h_->B), false);
