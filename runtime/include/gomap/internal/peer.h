@@ -5,15 +5,16 @@
 
 #include <cstdint>
 
+#include "gomap/internal/bucket_scan.h"
 #include "gomap/internal/hmap.h"
 
 namespace gomap::internal {
 
-// Go's hmap.flags bits.
-inline constexpr uint8_t kFlagIterator = 1;
-inline constexpr uint8_t kFlagOldIterator = 2;
-inline constexpr uint8_t kFlagHashWriting = 4;
-inline constexpr uint8_t kFlagSameSizeGrow = 8;
+// Go's hmap.flags bits, under the names tests use (values: bucket_scan.h).
+inline constexpr uint8_t kFlagIterator = kIterator;
+inline constexpr uint8_t kFlagOldIterator = kOldIterator;
+inline constexpr uint8_t kFlagHashWriting = kHashWriting;
+inline constexpr uint8_t kFlagSameSizeGrow = kSameSizeGrow;
 
 struct MapPeer {
   template <class M>
