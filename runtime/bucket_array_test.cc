@@ -57,7 +57,7 @@ TEST(BucketArrayRelease, BigGrowsKeepEveryEntryAndDestroyObjectsOnTime) {
   Counted::live = 0;
   {
     auto m = Map<std::string, Counted>::Make();
-    // String buckets are 8 + 8*32 + 8*8 + 8 = 336 bytes: from B = 10 on, arrays are mapped.
+    // String buckets are 8 + 8*24 + 8*8 + 8 = 272 bytes: from B = 10 on, arrays are mapped.
     int64_t n = 0;
     int dying_seen = 0;
     while (n < 60000) {

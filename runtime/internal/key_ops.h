@@ -52,18 +52,16 @@ struct KeyOps<KeyKind::kFast32> : RawKeyOps<uint32_t> {};
 template <>
 struct KeyOps<KeyKind::kFast64> : RawKeyOps<uint64_t> {};
 
+// Keys are StrKey slots (gomap/internal/str_key.h); so is the key being looked up.
 template <>
 struct KeyOps<KeyKind::kFastStr> {
   static uint64_t Hash(const MapType*, const void* k, uint64_t seed) {
-    const auto* s = static_cast<const std::string*>(k);
-    return MemHash(s->data(), s->size(), seed);  // == DefaultHash<std::string>
+    return static_cast<const StrKey*>(k)->Hash(seed);  // == DefaultHash<std::string>
   }
   static bool Equal(const MapType*, const void* a, const void* b) {
-    const auto* x = static_cast<const std::string*>(a);
-    const auto* y = static_cast<const std::string*>(b);
-    return x->size() == y->size() && KeyBytesEqual(x->data(), y->data(), x->size());
+    return StrKey::Equal(*static_cast<const StrKey*>(a), *static_cast<const StrKey*>(b));
   }
-  static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<std::string>(b, i); }
+  static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<StrKey>(b, i); }
 };
 
 }  // namespace gomap::internal

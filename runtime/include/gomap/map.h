@@ -76,8 +76,12 @@ constexpr KeyKind ChooseKeyKind() {
 
 template <class K, class V, class Hash = DefaultHash<K>, class Eq = std::equal_to<K>>
 class Map {
-  using Type = internal::TypedMapType<K, V, Hash, Eq>;
   static constexpr internal::KeyKind kKind = internal::ChooseKeyKind<K, Hash, Eq>();
+  // The fast string kind keeps its keys as StrKey slots (gomap/internal/str_key.h): the
+  // core is handed StrKeys, and iterators turn a slot back into a std::string.
+  static constexpr bool kStrSlots = kKind == internal::KeyKind::kFastStr;
+  using Type = std::conditional_t<kStrSlots, internal::StrKeyMapType<V>,
+                                  internal::TypedMapType<K, V, Hash, Eq>>;
 
  public:
   class Iter;
@@ -118,11 +122,22 @@ class Map {
   // m[k] = v
   void Set(const K& k, V v) {
     if (!h_) throw Panic("assignment to entry in nil map");
-    internal::MapAssign<kKind>(h_, &k, &v);
+    if constexpr (kStrSlots) {
+      const internal::StrKey key = internal::StrKey::View(k);
+      internal::MapAssign<kKind>(h_, &key, &v);
+    } else {
+      internal::MapAssign<kKind>(h_, &k, &v);
+    }
   }
   // delete(m, k)
   void Delete(const K& k) {
-    if (h_) internal::MapDelete<kKind>(h_, &k);
+    if (!h_) return;
+    if constexpr (kStrSlots) {
+      const internal::StrKey key = internal::StrKey::View(k);
+      internal::MapDelete<kKind>(h_, &key);
+    } else {
+      internal::MapDelete<kKind>(h_, &k);
+    }
   }
   // clear(m): removes every entry, NaN keys included; B is kept; hash0 is re-drawn.
   void Clear() {
@@ -143,11 +158,13 @@ class Map {
 
   class Iter {
    public:
-    Iter(Iter&& o) noexcept : it_(std::exchange(o.it_, internal::HIter())) {}
+    Iter(Iter&& o) noexcept
+        : it_(std::exchange(o.it_, internal::HIter())), key_(std::move(o.key_)) {}
     Iter& operator=(Iter&& o) noexcept {
       if (this != &o) {
         internal::MapIterRelease(&it_);
         it_ = std::exchange(o.it_, internal::HIter());
+        key_ = std::move(o.key_);
       }
       return *this;
     }
@@ -160,9 +177,16 @@ class Map {
       internal::MapIterNext(&it_);
       return it_.key != nullptr;
     }
-    const K& Key() const { return *static_cast<const K*>(it_.key); }
+    const K& Key() const {
+      if constexpr (kStrSlots) {
+        key_.assign(static_cast<const internal::StrKey*>(it_.key)->view());
+        return key_;
+      } else {
+        return *static_cast<const K*>(it_.key);
+      }
+    }
     const V& Value() const {
-      if constexpr (Type::kZeroSizeElem) {
+      if constexpr (internal::kZeroSizeElem<V>) {
         static const V kZero{};
         return kZero;
       } else {
@@ -178,6 +202,9 @@ class Map {
       if (h) internal::MapIterInit(&it_, h);
     }
     internal::HIter it_;
+    // The std::string Key() returns for StrKey slots (nothing for other maps).
+    struct NoKey {};
+    [[no_unique_address]] mutable std::conditional_t<kStrSlots, std::string, NoKey> key_;
   };
 
  private:
@@ -188,36 +215,45 @@ class Map {
   // friends without a type-erased hop; everything else, and every generic key, goes to
   // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
   const void* Access(const K& k) const {
-    if constexpr (kKind != internal::KeyKind::kGeneric) {
+    if constexpr (kStrSlots) {
+      // Built first, so that hashing the caller's bytes and building the slot form of
+      // the key overlap.
+      const internal::StrKey key = internal::StrKey::View(k);
       if (h_->count == 0) return nullptr;
-      if (h_->oldbuckets == nullptr &&
-          !(h_->flags.load(std::memory_order_relaxed) & internal::kHashWriting)) {
-        return FastAccess(h_, k);
+      if (Unhindered(h_)) {
+        return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, int j) {
+          return internal::StrKey::Equal(
+              *static_cast<const internal::StrKey*>(internal::DirectKeySlot<internal::StrKey>(c, j)),
+              key);
+        });
+      }
+      return internal::MapAccess<kKind>(h_, &key);
+    } else if constexpr (kKind != internal::KeyKind::kGeneric) {
+      if (h_->count == 0) return nullptr;
+      if (Unhindered(h_)) {
+        return FastAccess(h_, FastHash(k, h_->hash0), [&k](internal::Bucket* c, int j) {
+          return *static_cast<const K*>(internal::DirectKeySlot<K>(c, j)) == k;
+        });
       }
     }
     return internal::MapAccess<kKind>(h_, &k);
   }
+  // Not growing, not being written: the lookup may skip the checks and oldbuckets.
+  static bool Unhindered(const internal::HMap* h) {
+    return h->oldbuckets == nullptr &&
+           !(h->flags.load(std::memory_order_relaxed) & internal::kHashWriting);
+  }
   // The scan of MapAccess<kKind> (same hash: kKind is fast only with DefaultHash and
   // std::equal_to; same chain order and stop), on a map with buckets and no oldbuckets.
-  [[gnu::always_inline]] static const void* FastAccess(const internal::HMap* h, const K& k) {
+  // eq(bucket, slot) compares the key of a candidate slot with the one looked up.
+  template <class KeyEq>
+  [[gnu::always_inline]] static const void* FastAccess(const internal::HMap* h,
+                                                       uint64_t hash, KeyEq&& eq) {
     using internal::Bucket;
     const internal::MapType* t = h->type;
-    const uint64_t hash = FastHash(k, h->hash0);
     Bucket* b = h->bucket0 + (hash & ((uint64_t{1} << (h->B & 63)) - 1)) * t->bucketsize;
     int i;
-    b = internal::ScanChain(b, internal::TopHash(hash), t->overflowoff,
-                            [&k](Bucket* c, int j) {
-                              const K& key = *static_cast<const K*>(
-                                  internal::DirectKeySlot<K>(c, j));
-                              if constexpr (std::is_same_v<K, std::string>) {
-                                return key.size() == k.size() &&
-                                       internal::KeyBytesEqual(key.data(), k.data(),
-                                                               k.size());
-                              } else {
-                                return key == k;
-                              }
-                            },
-                            &i);
+    b = internal::ScanChain(b, internal::TopHash(hash), t->overflowoff, eq, &i);
     if (b == nullptr) return nullptr;
     unsigned char* e = b + t->elemoff + static_cast<size_t>(i) * t->elemsize;
     return t->indirect_elem() ? *reinterpret_cast<void**>(e) : e;
@@ -231,7 +267,7 @@ class Map {
   }
 
   static V Elem(const void* e) {
-    if constexpr (Type::kZeroSizeElem) {
+    if constexpr (internal::kZeroSizeElem<V>) {
       return V();
     } else {
       return *static_cast<const V*>(e);

@@ -15,6 +15,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "gomap/internal/str_key.h"
+
 namespace gomap {
 
 // Per-key-type facts Go's compiler derives from the type (maptype.flags).
@@ -117,27 +119,50 @@ std::string DebugString(const T& v) {
   }
 }
 
+// Values of an empty trivial type take no room in buckets (Go's zero-size elems).
+template <class V>
+inline constexpr bool kZeroSizeElem = std::is_empty_v<V> &&
+                                      std::is_trivially_default_constructible_v<V> &&
+                                      std::is_trivially_copyable_v<V>;
+
+// The elem half of a MapType: layout flags and lifecycle of V.
+template <class V>
+void SetElemOps(MapType* t) {
+  if (std::is_trivially_copyable_v<V> && std::is_trivially_destructible_v<V>)
+    t->flags |= kTrivialElem;
+  if (std::is_nothrow_move_constructible_v<V>) t->flags |= kElemNothrowMove;
+  t->elem_construct = [](void* d, void* s) {
+    if constexpr (!kZeroSizeElem<V>) ::new (d) V(std::move(*static_cast<V*>(s)));
+  };
+  t->elem_assign = [](void* d, void* s) {
+    if constexpr (!kZeroSizeElem<V>) *static_cast<V*>(d) = std::move(*static_cast<V*>(s));
+  };
+  t->elem_copy = [](void* d, const void* s) {
+    if constexpr (!kZeroSizeElem<V>) ::new (d) V(*static_cast<const V*>(s));
+  };
+  t->elem_relocate = [](void* d, void* s) {
+    if constexpr (!kZeroSizeElem<V>) ::new (d) V(std::move_if_noexcept(*static_cast<V*>(s)));
+  };
+  t->elem_destroy = [](void* p) {
+    if constexpr (!kZeroSizeElem<V>) static_cast<V*>(p)->~V();
+  };
+}
+
 // The MapType of one Map<K, V, Hash, Eq>. Hash and Eq objects live in it, so
 // stateful hashers (tests choose a weak one at run time) work.
 template <class K, class V, class Hash, class Eq>
 struct TypedMapType final : MapType {
-  static constexpr bool kZeroSizeElem = std::is_empty_v<V> &&
-                                        std::is_trivially_default_constructible_v<V> &&
-                                        std::is_trivially_copyable_v<V>;
   Hash hash;
   Eq eq;
 
   TypedMapType(Hash h, Eq e) : hash(std::move(h)), eq(std::move(e)) {
-    LayoutMapType(this, sizeof(K), alignof(K), kZeroSizeElem ? 0 : sizeof(V),
+    LayoutMapType(this, sizeof(K), alignof(K), kZeroSizeElem<V> ? 0 : sizeof(V),
                   alignof(V));
     if (KeyTraits<K>::kReflexive) flags |= kReflexiveKey;
     if (KeyTraits<K>::kNeedKeyUpdate) flags |= kNeedKeyUpdate;
     if (std::is_trivially_copyable_v<K> && std::is_trivially_destructible_v<K>)
       flags |= kTrivialKey;
-    if (std::is_trivially_copyable_v<V> && std::is_trivially_destructible_v<V>)
-      flags |= kTrivialElem;
     if (std::is_nothrow_move_constructible_v<K>) flags |= kKeyNothrowMove;
-    if (std::is_nothrow_move_constructible_v<V>) flags |= kElemNothrowMove;
     hasher = [](const MapType* t, const void* k, uint64_t seed) -> uint64_t {
       return static_cast<uint64_t>(
           static_cast<const TypedMapType*>(t)->hash(*static_cast<const K*>(k), seed));
@@ -154,22 +179,36 @@ struct TypedMapType final : MapType {
       *static_cast<K*>(d) = *static_cast<const K*>(s);
     };
     key_destroy = [](void* p) { static_cast<K*>(p)->~K(); };
-    elem_construct = [](void* d, void* s) {
-      if constexpr (!kZeroSizeElem) ::new (d) V(std::move(*static_cast<V*>(s)));
-    };
-    elem_assign = [](void* d, void* s) {
-      if constexpr (!kZeroSizeElem) *static_cast<V*>(d) = std::move(*static_cast<V*>(s));
-    };
-    elem_copy = [](void* d, const void* s) {
-      if constexpr (!kZeroSizeElem) ::new (d) V(*static_cast<const V*>(s));
-    };
-    elem_relocate = [](void* d, void* s) {
-      if constexpr (!kZeroSizeElem) ::new (d) V(std::move_if_noexcept(*static_cast<V*>(s)));
-    };
-    elem_destroy = [](void* p) {
-      if constexpr (!kZeroSizeElem) static_cast<V*>(p)->~V();
-    };
     key_string = [](const void* k) { return DebugString(*static_cast<const K*>(k)); };
+    SetElemOps<V>(this);
+  }
+};
+
+// The MapType of Map<std::string, V> with the default hash and equality (the fast
+// string kind): keys are StrKey slots (str_key.h), hashed and compared as the bytes they
+// hold. Hash and Eq are the defaults, which hold nothing.
+template <class V>
+struct StrKeyMapType final : MapType {
+  template <class Hash, class Eq>
+  StrKeyMapType(Hash, Eq) {
+    LayoutMapType(this, sizeof(StrKey), alignof(StrKey), kZeroSizeElem<V> ? 0 : sizeof(V),
+                  alignof(V));
+    // Reflexive, no key update (equal strings are indistinguishable), moves never throw.
+    flags |= kReflexiveKey | kKeyNothrowMove;
+    hasher = [](const MapType*, const void* k, uint64_t seed) -> uint64_t {
+      return static_cast<const StrKey*>(k)->Hash(seed);
+    };
+    equal = [](const MapType*, const void* a, const void* b) -> bool {
+      return StrKey::Equal(*static_cast<const StrKey*>(a), *static_cast<const StrKey*>(b));
+    };
+    key_copy = [](void* d, const void* s) { StrKey::CopyTo(d, *static_cast<const StrKey*>(s)); };
+    key_relocate = [](void* d, void* s) { StrKey::Relocate(d, s); };
+    key_assign = [](void*, const void*) {};  // never called: no kNeedKeyUpdate
+    key_destroy = [](void* p) { StrKey::Destroy(p); };
+    key_string = [](const void* k) {
+      return DebugString(std::string(static_cast<const StrKey*>(k)->view()));
+    };
+    SetElemOps<V>(this);
   }
 };
 
