@@ -45,7 +45,7 @@ again:
         if (t->trivial_elem()) {
           // A trivial move assignment copies the bytes (of the object: the slot may
           // hold a pointer to it).
-          std::memcpy(e, elem, t->elem_objsize);
+          CopySlotBytes(e, elem, t->elem_objsize);
         } else {
           t->elem_assign(e, elem);
         }
@@ -80,12 +80,17 @@ scanned:
     insi = 0;
   }
   void* kslot = KeySlot(t, insb, insi);
-  ConstructKey(t, kslot, key);
-  try {
-    ConstructElem(t, ElemSlot(t, insb, insi), elem);
-  } catch (...) {
-    DestroyKey(t, kslot, /*clean=*/true);
-    throw;
+  KO::Construct(t, kslot, key);
+  void* eslot = ElemSlot(t, insb, insi);
+  if (t->trivial_elem() && !t->indirect_elem()) {
+    CopySlotBytes(eslot, elem, t->elemsize);  // cannot throw
+  } else {
+    try {
+      ConstructElem(t, eslot, elem);
+    } catch (...) {
+      DestroyKey(t, kslot, /*clean=*/true);
+      throw;
+    }
   }
   insb[insi] = top;
   h->count++;

@@ -33,7 +33,7 @@ void MapDelete(HMap* h, const void* key) {
       int i = FirstSlot(m);
       if (!KO::Equal(t, key, KO::Key(t, b, i))) continue;
 
-      DestroyKey(t, KeySlot(t, b, i), /*clean=*/true);
+      KO::Destroy(t, b, i);
       DestroyElem(t, ElemSlot(t, b, i), /*clean=*/true);
       b[i] = kEmptyOne;
       if (!kMutantNoEmptyRestBackprop) {

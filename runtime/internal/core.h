@@ -37,19 +37,23 @@ void FinishDying(HMap* h);
 // (user equality, copy or move; allocation), the bit is cleared so the map stays usable.
 class WriteScope {
  public:
+  // Go's `h.flags ^= hashWriting` is a plain read-modify-write, and so is this: a
+  // locked XOR would cost more than the rest of a small insert, and buys nothing,
+  // since writers racing at all is the misuse being detected (best effort, as in Go).
   explicit WriteScope(HMap* h) : h_(h) {
-    h_->flags.fetch_xor(kHashWriting, std::memory_order_acq_rel);
+    h_->flags.store(Flags(h_) ^ kHashWriting, std::memory_order_relaxed);
   }
   WriteScope(const WriteScope&) = delete;
   WriteScope& operator=(const WriteScope&) = delete;
   ~WriteScope() {
     if (!done_) h_->flags.fetch_and(static_cast<uint8_t>(~kHashWriting));
   }
-  void Finish() {
+  [[gnu::always_inline]] void Finish() {
     done_ = true;
-    if (h_->dying != nullptr) ReleaseDyingStep(h_);
-    if (!(Flags(h_) & kHashWriting)) Fatal("concurrent map writes");
-    h_->flags.fetch_and(static_cast<uint8_t>(~kHashWriting), std::memory_order_release);
+    if (h_->dying != nullptr) [[unlikely]] ReleaseDyingStep(h_);
+    uint8_t f = Flags(h_);
+    if (!(f & kHashWriting)) Fatal("concurrent map writes");
+    h_->flags.store(static_cast<uint8_t>(f & ~kHashWriting), std::memory_order_release);
   }
 
  private:

@@ -17,6 +17,7 @@
 #include "gomap/internal/hash.h"
 #include "gomap/internal/type.h"
 #include "internal/bucket.h"
+#include "internal/slot.h"
 
 namespace gomap::internal {
 
@@ -32,6 +33,14 @@ struct KeyOps<KeyKind::kGeneric> {
     return t->equal(t, a, b);
   }
   static void* Key(const MapType* t, Bucket* b, int i) { return KeyObj(t, b, i); }
+  // Constructs a copy of key in an empty slot (ConstructKey, slot.h).
+  static void Construct(const MapType* t, void* slot, const void* key) {
+    ConstructKey(t, slot, key);
+  }
+  // Ends the key of slot i, which is being emptied, leaving the slot as I12 wants it.
+  static void Destroy(const MapType* t, Bucket* b, int i) {
+    DestroyKey(t, KeySlot(t, b, i), /*clean=*/true);
+  }
 };
 
 template <class U>
@@ -46,6 +55,10 @@ struct RawKeyOps {
     return x == y;
   }
   static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<U>(b, i); }
+  static void Construct(const MapType*, void* slot, const void* key) {
+    std::memcpy(slot, key, sizeof(U));
+  }
+  static void Destroy(const MapType*, Bucket*, int) {}  // trivial: stale bytes may stay
 };
 template <>
 struct KeyOps<KeyKind::kFast32> : RawKeyOps<uint32_t> {};
@@ -62,6 +75,15 @@ struct KeyOps<KeyKind::kFastStr> {
     return StrKey::Equal(*static_cast<const StrKey*>(a), *static_cast<const StrKey*>(b));
   }
   static void* Key(const MapType*, Bucket* b, int i) { return DirectKeySlot<StrKey>(b, i); }
+  // May throw std::bad_alloc for a long key, before writing the slot.
+  static void Construct(const MapType*, void* slot, const void* key) {
+    StrKey::CopyTo(slot, *static_cast<const StrKey*>(key));
+  }
+  static void Destroy(const MapType*, Bucket* b, int i) {
+    void* slot = DirectKeySlot<StrKey>(b, i);
+    StrKey::Destroy(slot);
+    std::memset(slot, 0, sizeof(StrKey));
+  }
 };
 
 }  // namespace gomap::internal
