@@ -1,6 +1,5 @@
 // Creation and lifetime: Go's makemap (plus the layout Go's compiler computes for each
 // map type), and the reference counting that stands in for Go's GC.
-#include <algorithm>
 #include <cstdint>
 #include <new>
 
@@ -11,40 +10,25 @@ namespace {
 
 constexpr uint64_t kMaxAlloc = uint64_t{1} << 48;  // Go's maxAlloc on linux/amd64
 
-size_t AlignUp(size_t n, size_t a) { return (n + a - 1) / a * a; }
-
 }  // namespace
 
 void LayoutMapType(MapType* t, size_t key_size, size_t key_align, size_t elem_size,
                    size_t elem_align) {
+  const BucketLayout l = ComputeLayout(key_size, key_align, elem_size, elem_align);
   t->flags = 0;
+  if (l.indirect_key) t->flags |= kIndirectKey;
+  if (l.indirect_elem) t->flags |= kIndirectElem;
   t->key_objsize = static_cast<uint32_t>(key_size);
   t->key_objalign = static_cast<uint32_t>(key_align);
   t->elem_objsize = static_cast<uint32_t>(elem_size);
   t->elem_objalign = static_cast<uint32_t>(elem_align);
-  size_t kslot = key_size, kalign = key_align;
-  if (key_size > kMaxKeySize) {
-    t->flags |= kIndirectKey;
-    kslot = kalign = sizeof(void*);
-  }
-  size_t eslot = elem_size, ealign = elem_size == 0 ? 1 : elem_align;
-  if (elem_size > kMaxElemSize) {
-    t->flags |= kIndirectElem;
-    eslot = ealign = sizeof(void*);
-  }
-  // tophash[8] | keys | elems | overflow. With Go's types (alignment <= 8) no padding
-  // appears, which gives Go's bucket sizes (8 + 8*keysize + 8*elemsize + 8).
-  size_t keyoff = AlignUp(kBucketCnt, kalign);
-  size_t elemoff = AlignUp(keyoff + kBucketCnt * kslot, ealign);
-  size_t ovfoff = AlignUp(elemoff + kBucketCnt * eslot, alignof(void*));
-  size_t align = std::max({kalign, ealign, alignof(void*)});
-  t->keysize = static_cast<uint32_t>(kslot);
-  t->elemsize = static_cast<uint32_t>(eslot);
-  t->keyoff = static_cast<uint32_t>(keyoff);
-  t->elemoff = static_cast<uint32_t>(elemoff);
-  t->overflowoff = static_cast<uint32_t>(ovfoff);
-  t->bucketalign = static_cast<uint32_t>(align);
-  t->bucketsize = static_cast<uint32_t>(AlignUp(ovfoff + sizeof(void*), align));
+  t->keysize = static_cast<uint32_t>(l.keysize);
+  t->elemsize = static_cast<uint32_t>(l.elemsize);
+  t->keyoff = static_cast<uint32_t>(l.keyoff);
+  t->elemoff = static_cast<uint32_t>(l.elemoff);
+  t->overflowoff = static_cast<uint32_t>(l.overflowoff);
+  t->bucketalign = static_cast<uint32_t>(l.bucketalign);
+  t->bucketsize = static_cast<uint32_t>(l.bucketsize);
 }
 
 HMap* MakeMap(const MapType* t, int64_t hint) {

@@ -38,8 +38,6 @@ namespace gomap::internal {
 inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
 inline constexpr int64_t kLoadFactorDen = 2;
 
-inline constexpr uint64_t kNoCheck = ~uint64_t{0};
-
 // Evacuation is judged on tophash[0] of the primary bucket only (Go's evacuated()).
 inline bool Evacuated(const Bucket* b) {
   return b[0] > kEmptyOne && b[0] < kMinTopHash;

@@ -173,8 +173,33 @@ class Map {
     ~Iter() { internal::MapIterRelease(&it_); }
 
     // Moves to the next entry (the first one on the first call); false when done.
+    // The rest of the current bucket is walked here, as MapIterNext would walk it, while
+    // nothing needs that function's care: no grow filter (checkBucket), no entry that
+    // moved (kEvacuatedX/Y: it must be looked up in the live map), no writer inside, no
+    // Clear since the start. Anything else, and every step to another bucket, goes to
+    // MapIterNext.
     bool Next() {
-      internal::MapIterNext(&it_);
+      using namespace internal;
+      Bucket* b = it_.bptr;
+      if (b != nullptr && it_.checkBucket == kNoCheck &&
+          !(it_.h->flags.load(std::memory_order_relaxed) & kHashWriting) &&
+          it_.h->clear_seq == it_.clear_seq) {
+        int i = it_.i;
+        for (; i < kBucketCnt; i++) {
+          const int offi = (i + it_.offset) & (kBucketCnt - 1);
+          const uint8_t top = b[offi];
+          if (top >= kMinTopHash) {
+            it_.key = SlotObject<kLayout.indirect_key>(b + kLayout.keyoff, offi, kLayout.keysize);
+            it_.elem = SlotObject<kLayout.indirect_elem>(b + kLayout.elemoff, offi,
+                                                         kLayout.elemsize);
+            it_.i = static_cast<uint8_t>(i + 1);
+            return true;
+          }
+          if (top == kEvacuatedX || top == kEvacuatedY) break;
+        }
+        it_.i = static_cast<uint8_t>(i);
+      }
+      MapIterNext(&it_);
       return it_.key != nullptr;
     }
     const K& Key() const {
@@ -245,19 +270,39 @@ class Map {
   }
   // The scan of MapAccess<kKind> (same hash: kKind is fast only with DefaultHash and
   // std::equal_to; same chain order and stop), on a map with buckets and no oldbuckets.
-  // eq(bucket, slot) compares the key of a candidate slot with the one looked up.
+  // eq(bucket, slot) compares the key of a candidate slot with the one looked up. The
+  // layout is a constant here (the one MakeMap's MapType holds: same ComputeLayout), so
+  // the path from the hash to the elem reads nothing but the header and the bucket.
   template <class KeyEq>
   [[gnu::always_inline]] static const void* FastAccess(const internal::HMap* h,
                                                        uint64_t hash, KeyEq&& eq) {
     using internal::Bucket;
-    const internal::MapType* t = h->type;
-    Bucket* b = h->bucket0 + (hash & ((uint64_t{1} << (h->B & 63)) - 1)) * t->bucketsize;
+    Bucket* b = h->bucket0 + (hash & ((uint64_t{1} << (h->B & 63)) - 1)) * kLayout.bucketsize;
     int i;
-    b = internal::ScanChain(b, internal::TopHash(hash), t->overflowoff, eq, &i);
+    b = internal::ScanChain(b, internal::TopHash(hash),
+                            static_cast<uint32_t>(kLayout.overflowoff), eq, &i);
     if (b == nullptr) return nullptr;
-    unsigned char* e = b + t->elemoff + static_cast<size_t>(i) * t->elemsize;
-    return t->indirect_elem() ? *reinterpret_cast<void**>(e) : e;
+    unsigned char* e = b + kLayout.elemoff + static_cast<size_t>(i) * kLayout.elemsize;
+    if constexpr (kLayout.indirect_elem) {
+      return *reinterpret_cast<void**>(e);
+    } else {
+      return e;
+    }
   }
+  // The object of slot i of a key or elem array: in the slot, or behind its pointer.
+  template <bool kIndirect>
+  static void* SlotObject(unsigned char* array, int i, size_t slot_size) {
+    unsigned char* s = array + static_cast<size_t>(i) * slot_size;
+    if constexpr (kIndirect) {
+      return *reinterpret_cast<void**>(s);
+    } else {
+      return s;
+    }
+  }
+  using SlotKey = std::conditional_t<kStrSlots, internal::StrKey, K>;
+  static constexpr internal::BucketLayout kLayout = internal::ComputeLayout(
+      sizeof(SlotKey), alignof(SlotKey), internal::kZeroSizeElem<V> ? 0 : sizeof(V),
+      alignof(V));
 
   // DefaultHash<K>, with XXH3 inlined into it: left to itself the compiler calls the
   // general XXH3 entry point here, where the runtime's copy (fixed length 8 for integer

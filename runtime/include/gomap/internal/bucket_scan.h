@@ -43,6 +43,9 @@ inline constexpr uint8_t kSameSizeGrow = 8;
 
 using Bucket = unsigned char;
 
+// HIter::checkBucket when the iterator needs no grow filter in its current bucket.
+inline constexpr uint64_t kNoCheck = ~uint64_t{0};
+
 inline uint8_t TopHash(uint64_t hash) {
   uint8_t top = static_cast<uint8_t>(hash >> 56);
   if (top < kMinTopHash) top += kMinTopHash;
@@ -65,11 +68,15 @@ struct TopHashes {
 inline TopHashes LoadTopHashes(const Bucket* b) {
   return {_mm_loadl_epi64(reinterpret_cast<const __m128i*>(b))};
 }
-// Only the low 8 bytes are slots (loadl zeroes the rest, which would read as empty).
+// x in each of the low 8 bytes, zero above: one move from a general register.
+// (_mm_set1_epi8 of a byte known only at run time compiles to a byte store and a wider
+// reload, a store-forwarding stall on the way to every key compare.)
+inline __m128i Splat8(uint8_t x) {
+  return _mm_cvtsi64_si128(static_cast<long long>(0x0101010101010101ull * x));
+}
+// Only the low 8 bytes are slots (loadl and Splat8 zero the rest, which would match).
 inline SlotMask MatchByte(TopHashes t, uint8_t x) {
-  return static_cast<SlotMask>(
-             _mm_movemask_epi8(_mm_cmpeq_epi8(t.v, _mm_set1_epi8(static_cast<char>(x))))) &
-         0xff;
+  return static_cast<SlotMask>(_mm_movemask_epi8(_mm_cmpeq_epi8(t.v, Splat8(x)))) & 0xff;
 }
 // Slots that are empty (kEmptyRest or kEmptyOne): min(x, 1) == x.
 inline SlotMask MatchEmpty(TopHashes t) {
@@ -106,13 +113,7 @@ inline SlotMask MatchEmpty(TopHashes t) { return ZeroBytes(t.w & ~kLowBytes); }
 static_assert(kEmptyRest == 0 && kEmptyOne == 1, "MatchEmpty: empty means tophash <= 1");
 // Slots whose tophash is top (a full slot's tophash: top >= kMinTopHash).
 inline SlotMask MatchTopHash(TopHashes t, uint8_t top) {
-#if defined(__SSE2__)
-  // No & 0xff: the 8 zero bytes above the slots never equal a top >= kMinTopHash.
-  return static_cast<SlotMask>(
-      _mm_movemask_epi8(_mm_cmpeq_epi8(t.v, _mm_set1_epi8(static_cast<char>(top)))));
-#else
   return MatchByte(t, top);
-#endif
 }
 // Slots that are kEmptyRest.
 inline SlotMask MatchEmptyRest(TopHashes t) { return MatchByte(t, kEmptyRest); }

@@ -7,6 +7,7 @@
 #ifndef GOMAP_INTERNAL_TYPE_H_
 #define GOMAP_INTERNAL_TYPE_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -103,8 +104,40 @@ struct MapType {
   bool elem_nothrow_move() const { return flags & kElemNothrowMove; }
 };
 
-// Fills the layout fields of t from object sizes, following Go's rules: objects over
-// 128 bytes are stored out of line; zero-size elems take no room. Defined in make.cc.
+// The slot layout of a bucket, from object sizes, following Go's rules: objects over
+// 128 bytes are stored out of line (the slot holds a pointer); zero-size elems take no
+// room. tophash[8] | keys | elems | overflow: with Go's types (alignment <= 8) no padding
+// appears, which gives Go's bucket sizes (8 + 8*keysize + 8*elemsize + 8).
+struct BucketLayout {
+  size_t keysize, elemsize, keyoff, elemoff, overflowoff, bucketsize, bucketalign;
+  bool indirect_key, indirect_elem;
+};
+constexpr BucketLayout ComputeLayout(size_t key_size, size_t key_align, size_t elem_size,
+                                     size_t elem_align) {
+  auto align_up = [](size_t n, size_t a) { return (n + a - 1) / a * a; };
+  BucketLayout l{};
+  size_t kslot = key_size, kalign = key_align;
+  if (key_size > kMaxKeySize) {
+    l.indirect_key = true;
+    kslot = kalign = sizeof(void*);
+  }
+  size_t eslot = elem_size, ealign = elem_size == 0 ? 1 : elem_align;
+  if (elem_size > kMaxElemSize) {
+    l.indirect_elem = true;
+    eslot = ealign = sizeof(void*);
+  }
+  l.keysize = kslot;
+  l.elemsize = eslot;
+  l.keyoff = align_up(8, kalign);  // 8 tophash bytes
+  l.elemoff = align_up(l.keyoff + 8 * kslot, ealign);
+  l.overflowoff = align_up(l.elemoff + 8 * eslot, alignof(void*));
+  l.bucketalign = std::max({kalign, ealign, alignof(void*)});
+  l.bucketsize = align_up(l.overflowoff + sizeof(void*), l.bucketalign);
+  return l;
+}
+
+// Fills the layout fields and the indirect flags of t from ComputeLayout. Defined in
+// make.cc.
 void LayoutMapType(MapType* t, size_t key_size, size_t key_align, size_t elem_size,
                    size_t elem_align);
 
