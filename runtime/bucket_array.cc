@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
@@ -20,6 +21,14 @@ namespace {
 // about 1 ms per 10 MiB, in the single insert that starts the grow. Fresh pages cost a
 // fault each on first touch instead (~1.5 us per 4 KiB here), spread over the inserts.
 constexpr size_t kMapMinBytes = size_t{256} << 10;
+// Arrays made with a hint of at least a huge page are mapped too, aligned to huge pages
+// and advised to use them (MADV_HUGEPAGE; the kernel default here is to use huge pages
+// only where asked). With 4 KiB pages every lookup in a big map adds a TLB miss to its
+// cache misses: inserting 1,000,000 int64 keys with a hint ran 1.7x faster on huge pages.
+// Grow arrays do not ask: the fault that brings in a huge page zeroes 2 MiB at once, and
+// on this VM (where the host also backs the page on first touch) inserts then stalled for
+// 0.5-13 ms, where 4 KiB faults spread over the evacuation keep the slowest under 0.2 ms.
+constexpr size_t kHugePageBytes = size_t{2} << 20;
 // Per ReleaseStep: munmap of 256 KiB of touched pages measured ~20 us (a loaded VM,
 // ~75 us per MiB), and freeing this many heap overflow buckets about as long.
 constexpr size_t kReleaseChunkBytes = size_t{256} << 10;
@@ -45,15 +54,35 @@ constexpr bool kHeapOnly = false;
 #endif
 
 // Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length), or
-// null when the block is small or needs more than page alignment.
-Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, size_t* mapped) {
+// null when the block is small for its use or needs more than page alignment.
+Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, size_t* mapped) {
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
-  if (kHeapOnly || bytes < kMapMinBytes || t->bucketalign > PageSize()) return nullptr;
+  bool grow = use == BucketArray::kForGrow;
+  if (kHeapOnly || bytes < (grow ? kMapMinBytes : kHugePageBytes) ||
+      t->bucketalign > PageSize()) {
+    return nullptr;
+  }
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
-  void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (grow) {
+    void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    *mapped = len;
+    return static_cast<Bucket*>(p);
+  }
+  // Map a huge page more and trim both ends, so that the array starts on a huge page.
+  size_t extra = kHugePageBytes;
+  void* p = mmap(nullptr, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
+  auto start = reinterpret_cast<uintptr_t>(p);
+  uintptr_t aligned = (start + kHugePageBytes - 1) & ~uintptr_t{kHugePageBytes - 1};
+  size_t head = aligned - start;
+  if (head != 0) munmap(p, head);
+  if (extra - head != 0) munmap(reinterpret_cast<void*>(aligned + len), extra - head);
+  // Advice only: where the kernel has no huge page at hand it maps small ones.
+  madvise(reinterpret_cast<void*>(aligned), len, MADV_HUGEPAGE);
   *mapped = len;
-  return static_cast<Bucket*>(p);
+  return reinterpret_cast<Bucket*>(aligned);
 }
 
 static_assert(kReleaseChunkBytes % 4096 == 0, "ReleaseStep unmaps whole pages");
@@ -89,8 +118,7 @@ void FreeObject(void* p, uint32_t align) { ::operator delete(p, std::align_val_t
 BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   uint64_t nspare = b >= 4 ? BucketShift(b - 4) : 0;
   size_t mapped = 0;
-  Bucket* base = use == kForGrow ? MapZeroedBuckets(t, BucketShift(b) + nspare, &mapped)
-                                 : nullptr;
+  Bucket* base = MapZeroedBuckets(t, BucketShift(b) + nspare, use, &mapped);
   if (base == nullptr) base = AllocZeroedBuckets(t, BucketShift(b) + nspare);
   BucketArray* a;
   try {

@@ -81,9 +81,11 @@ class BucketArray {
  public:
   // 2^b zeroed primaries; for b >= 4 also 2^(b-4) spare overflow buckets (Go's
   // makeBucketArray). Throws std::bad_alloc; starts with one reference.
-  // kForGrow: the array is for a grow, allocated inside an insert; a big one is then
-  // mapped from the kernel (no memset, released piecemeal). Other arrays (make with a
-  // hint, clear) come from the heap, where recycled memory costs less than fresh pages.
+  // kForGrow: the array is for a grow, allocated inside an insert; a big one (256 KiB)
+  // is then mapped from the kernel (no memset, released piecemeal). Other arrays (make
+  // with a hint, clear) come from the heap, where recycled memory costs less than fresh
+  // pages, except big ones for make (2 MiB or more): those are mapped on huge page
+  // boundaries, with MADV_HUGEPAGE (bucket_array.cc says why grows do not).
   enum Use { kForMake, kForGrow };
   static BucketArray* New(const MapType* t, uint8_t b, Use use = kForMake);
 
