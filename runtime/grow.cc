@@ -18,6 +18,7 @@
 // it needs before touching anything, and undoes its copies if a user copy constructor
 // throws, so an exception leaves the old chain unevacuated and the map consistent.
 #include <algorithm>
+#include <type_traits>
 #include <vector>
 
 #include "internal/core.h"
@@ -144,7 +145,7 @@ void TransferKey(const MapType* t, void* dst, void* src, bool move) {
       ConstructKey(t, dst, *static_cast<void**>(src));
     }
   } else if (t->trivial_key()) {
-    std::memcpy(dst, src, t->keysize);
+    CopySlotBytes(dst, src, t->keysize);
   } else if (MovesKey(t, move)) {
     t->key_relocate(dst, src);
   } else {
@@ -173,7 +174,7 @@ void TransferElem(const MapType* t, void* dst, void* src, bool move) {
       *static_cast<void**>(dst) = p;
     }
   } else if (t->trivial_elem()) {
-    std::memcpy(dst, src, t->elemsize);
+    CopySlotBytes(dst, src, t->elemsize);
   } else if (MovesElem(t, move)) {
     t->elem_relocate(dst, src);
   } else {
@@ -288,6 +289,12 @@ void Evacuate(HMap* h, uint64_t oldbucket) {
     // 3. Fill destinations densely in source order. Copy when anyone else holds the old
     //    array (an iterator may still read these slots), move otherwise.
     const bool move = old->refs() == 1;
+    // Keys and elems that are plain bytes in their slots: copied in place, never throw.
+    const bool plain_elem = t->trivial_elem() && !t->indirect_elem();
+    const bool plain = plain_elem && t->trivial_key() && !t->indirect_key();
+    // StrKeys move as bytes too (the source slot is left empty), when moving.
+    const bool str_move =
+        std::is_same_v<KO, KeyOps<KeyKind::kFastStr>> && move && plain_elem;
     size_t done = 0;
     try {
       Bucket* cur[2] = {dst[0], dst[1]};
@@ -303,6 +310,15 @@ void Evacuate(HMap* h, uint64_t oldbucket) {
         m.dst = cur[d];
         m.j = static_cast<uint8_t>(slot[d]++);
         void* dk = KeySlot(t, m.dst, m.j);
+        if (plain || str_move) {
+          if (plain) {
+            CopySlotBytes(dk, KeySlot(t, m.src, m.i), t->keysize);
+          } else {
+            StrKey::Relocate(dk, KeySlot(t, m.src, m.i));
+          }
+          CopySlotBytes(ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), t->elemsize);
+          continue;
+        }
         TransferKey(t, dk, KeySlot(t, m.src, m.i), move);
         try {
           TransferElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
