@@ -48,6 +48,7 @@ void MapIterInit(HIter* it, HMap* h) {
   // Grab the snapshot state.
   it->B = h->B;
   Hold(&it->buckets, h->buckets);
+  it->base = h->bucket0;
   it->clear_seq = h->clear_seq;
 
   // Decide where to start: one draw gives the bucket (low B bits) and the slot

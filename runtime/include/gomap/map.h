@@ -173,11 +173,12 @@ class Map {
     ~Iter() { internal::MapIterRelease(&it_); }
 
     // Moves to the next entry (the first one on the first call); false when done.
-    // The rest of the current bucket is walked here, as MapIterNext would walk it, while
-    // nothing needs that function's care: no grow filter (checkBucket), no entry that
-    // moved (kEvacuatedX/Y: it must be looked up in the live map), no writer inside, no
-    // Clear since the start. Anything else, and every step to another bucket, goes to
-    // MapIterNext.
+    // The walk is done here, as MapIterNext would do it, while nothing needs that
+    // function's care: the rest of the chain, and the step to the next bucket of the
+    // snapshot when the map is not growing and the iterator is inside its snapshot. Any
+    // grow filter (checkBucket), any entry that moved (kEvacuatedX/Y: it must be looked up
+    // in the live map), a writer inside, a Clear since the start, the end of the walk and
+    // every step during a grow go to MapIterNext, with the position it expects.
     bool Next() {
       using namespace internal;
       Bucket* b = it_.bptr;
@@ -185,18 +186,39 @@ class Map {
           !(it_.h->flags.load(std::memory_order_relaxed) & kHashWriting) &&
           it_.h->clear_seq == it_.clear_seq) {
         int i = it_.i;
-        for (; i < kBucketCnt; i++) {
-          const int offi = (i + it_.offset) & (kBucketCnt - 1);
-          const uint8_t top = b[offi];
-          if (top >= kMinTopHash) {
-            it_.key = SlotObject<kLayout.indirect_key>(b + kLayout.keyoff, offi, kLayout.keysize);
-            it_.elem = SlotObject<kLayout.indirect_elem>(b + kLayout.elemoff, offi,
-                                                         kLayout.elemsize);
-            it_.i = static_cast<uint8_t>(i + 1);
-            return true;
+        for (;;) {
+          for (; i < kBucketCnt; i++) {
+            const int offi = (i + it_.offset) & (kBucketCnt - 1);
+            const uint8_t top = b[offi];
+            if (top >= kMinTopHash) {
+              it_.key =
+                  SlotObject<kLayout.indirect_key>(b + kLayout.keyoff, offi, kLayout.keysize);
+              it_.elem = SlotObject<kLayout.indirect_elem>(b + kLayout.elemoff, offi,
+                                                           kLayout.elemsize);
+              it_.bptr = b;
+              it_.i = static_cast<uint8_t>(i + 1);
+              return true;
+            }
+            if (top == kEvacuatedX || top == kEvacuatedY) goto slow;
           }
-          if (top == kEvacuatedX || top == kEvacuatedY) break;
+          if (Bucket* ovf = *reinterpret_cast<Bucket**>(b + kLayout.overflowoff)) {
+            b = ovf;
+            i = 0;
+            continue;
+          }
+          if (it_.h->oldbuckets != nullptr || it_.cur != it_.buckets ||
+              (it_.bucket == it_.startBucket && it_.wrapped)) {
+            goto slow;  // at the end of the chain (i == kBucketCnt)
+          }
+          b = it_.base + it_.bucket * kLayout.bucketsize;
+          if (++it_.bucket == (uint64_t{1} << it_.B)) {
+            it_.bucket = 0;
+            it_.wrapped = true;
+          }
+          i = 0;
         }
+      slow:
+        it_.bptr = b;
         it_.i = static_cast<uint8_t>(i);
       }
       MapIterNext(&it_);

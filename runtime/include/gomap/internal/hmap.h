@@ -65,6 +65,7 @@ struct HIter {
   const void* elem = nullptr;
   HMap* h = nullptr;
   BucketArray* buckets = nullptr;   // snapshot at start (it.buckets)
+  unsigned char* base = nullptr;    // its memory (bucket 0), for the walk map.h inlines
   BucketArray* cur = nullptr;       // array that bptr points into
   unsigned char* bptr = nullptr;    // current bucket
   uint64_t startBucket = 0;
