@@ -81,16 +81,11 @@ scanned:
   }
   void* kslot = KeySlot(t, insb, insi);
   KO::Construct(t, kslot, key);
-  void* eslot = ElemSlot(t, insb, insi);
-  if (t->trivial_elem() && !t->indirect_elem()) {
-    CopySlotBytes(eslot, elem, t->elemsize);  // cannot throw
-  } else {
-    try {
-      ConstructElem(t, eslot, elem);
-    } catch (...) {
-      DestroyKey(t, kslot, /*clean=*/true);
-      throw;
-    }
+  try {
+    ConstructElem(t, ElemSlot(t, insb, insi), elem);
+  } catch (...) {
+    DestroyKey(t, kslot, /*clean=*/true);
+    throw;
   }
   insb[insi] = top;
   h->count++;

@@ -60,8 +60,13 @@ inline void ConstructKey(const MapType* t, void* slot, const void* key) {
 }
 
 // Move-constructs the caller's value into an empty slot. On a throw the slot is
-// unchanged (its bytes are re-zeroed).
-inline void ConstructElem(const MapType* t, void* slot, void* elem) {
+// unchanged (its bytes are re-zeroed). Inlined into assign, the one caller, so that the
+// common case (a trivial value in the slot) is a test and a copy on the insert path.
+[[gnu::always_inline]] inline void ConstructElem(const MapType* t, void* slot, void* elem) {
+  if (t->trivial_elem() && !t->indirect_elem()) {
+    CopySlotBytes(slot, elem, t->elemsize);  // a trivial move is a copy of the bytes
+    return;
+  }
   if (t->elemsize == 0) return;
   if (t->indirect_elem()) {
     void* p = AllocObject(t->elem_objsize, t->elem_objalign);
@@ -72,8 +77,6 @@ inline void ConstructElem(const MapType* t, void* slot, void* elem) {
       throw;
     }
     *static_cast<void**>(slot) = p;
-  } else if (t->trivial_elem()) {
-    CopySlotBytes(slot, elem, t->elemsize);  // a trivial move is a copy of the bytes
   } else {
     try {
       t->elem_construct(slot, elem);

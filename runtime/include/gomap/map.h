@@ -122,22 +122,14 @@ class Map {
   // m[k] = v
   void Set(const K& k, V v) {
     if (!h_) throw Panic("assignment to entry in nil map");
-    if constexpr (kStrSlots) {
-      const internal::StrKey key = internal::StrKey::View(k);
-      internal::MapAssign<kKind>(h_, &key, &v);
-    } else {
-      internal::MapAssign<kKind>(h_, &k, &v);
-    }
+    const auto& key = CoreKey(k);
+    internal::MapAssign<kKind>(h_, &key, &v);
   }
   // delete(m, k)
   void Delete(const K& k) {
     if (!h_) return;
-    if constexpr (kStrSlots) {
-      const internal::StrKey key = internal::StrKey::View(k);
-      internal::MapDelete<kKind>(h_, &key);
-    } else {
-      internal::MapDelete<kKind>(h_, &k);
-    }
+    const auto& key = CoreKey(k);
+    internal::MapDelete<kKind>(h_, &key);
   }
   // clear(m): removes every entry, NaN keys included; B is kept; hash0 is re-drawn.
   void Clear() {
@@ -262,28 +254,28 @@ class Map {
   // friends without a type-erased hop; everything else, and every generic key, goes to
   // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
   const void* Access(const K& k) const {
-    if constexpr (kStrSlots) {
-      // Built first, so that hashing the caller's bytes and building the slot form of
-      // the key overlap.
-      const internal::StrKey key = internal::StrKey::View(k);
+    // Built first, so that hashing the caller's bytes and building the slot form of a
+    // string key overlap.
+    const auto& key = CoreKey(k);
+    if constexpr (kKind != internal::KeyKind::kGeneric) {
       if (h_->count == 0) return nullptr;
       if (Unhindered(h_)) {
         return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, int j) {
-          return internal::StrKey::Equal(
-              *static_cast<const internal::StrKey*>(internal::DirectKeySlot<internal::StrKey>(c, j)),
-              key);
-        });
-      }
-      return internal::MapAccess<kKind>(h_, &key);
-    } else if constexpr (kKind != internal::KeyKind::kGeneric) {
-      if (h_->count == 0) return nullptr;
-      if (Unhindered(h_)) {
-        return FastAccess(h_, FastHash(k, h_->hash0), [&k](internal::Bucket* c, int j) {
-          return *static_cast<const K*>(internal::DirectKeySlot<K>(c, j)) == k;
+          return *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j)) == key;
         });
       }
     }
-    return internal::MapAccess<kKind>(h_, &k);
+    return internal::MapAccess<kKind>(h_, &key);
+  }
+  // The key as the core takes it: k itself, or for StrKey slots a StrKey over k's bytes
+  // (returned by value; callers bind it to a const reference, which keeps it for their
+  // scope).
+  static decltype(auto) CoreKey(const K& k) {
+    if constexpr (kStrSlots) {
+      return internal::StrKey::View(k);
+    } else {
+      return (k);
+    }
   }
   // Not growing, not being written: the lookup may skip the checks and oldbuckets.
   static bool Unhindered(const internal::HMap* h) {

@@ -69,6 +69,7 @@ struct StrKey {
     if (x.IsInline()) return Load(x.b + 8) == Load(y.b + 8);
     return KeyBytesEqual(x.Far() + 8, y.Far() + 8, x.len - 8);
   }
+  friend bool operator==(const StrKey& x, const StrKey& y) { return Equal(x, y); }
 
   // Constructs an owning copy of src in the (raw) slot dst. May throw std::bad_alloc,
   // before anything is written.
