@@ -7,7 +7,9 @@
 # Runs inside the base-builder image (OSS-Fuzz: projects/gomap/build.sh; ClusterFuzzLite:
 # .clusterfuzzlite/build.sh calls this file) with the gomap checkout at $SRC/gomap. One
 # script for every fuzzing engine and sanitizer: it reads nothing but the environment the
-# builder provides and never adds sanitizer, coverage or engine flags of its own.
+# builder provides and never adds sanitizer, coverage or engine flags of its own. (When
+# the flags ask for sanitizer coverage, CMakeLists.txt narrows it to the code under test
+# with fuzz/coverage-ignorelist.txt.)
 #   $CC $CXX $CFLAGS $CXXFLAGS   compiler and flags (sanitizer + coverage instrumentation)
 #   $LIB_FUZZING_ENGINE          how a target links its engine: "-fsanitize=fuzzer" for
 #                                libFuzzer, a library path for AFL++, honggfuzz and others
