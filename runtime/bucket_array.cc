@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include "internal/bucket.h"
@@ -202,6 +203,9 @@ void BucketArray::DestroyObjects() {
   for (uint64_t j = 0; j < nbuckets(); j++) {
     if (IsCleared(j)) continue;
     for (Bucket* b = At(j); b != nullptr; b = OverflowOf(t_, b)) {
+      uint64_t tops;  // all eight tophash bytes: zero is eight emptyRest slots
+      std::memcpy(&tops, b, sizeof tops);
+      if (tops == 0) continue;
       for (int i = 0; i < kBucketCnt; i++) {
         uint8_t top = b[i];
         if (top >= kMinTopHash || top == kEvacuatedX || top == kEvacuatedY) {
