@@ -42,14 +42,14 @@ std::string_view AsText(const uint8_t* data, size_t size) {
   return std::string_view(reinterpret_cast<const char*>(data), size);
 }
 
-// A binary input as the target reads it.
-oracle::Trace DecodeInput(const TraceTarget& target, const uint8_t* data, size_t size) {
-  oracle::Trace trace = oracle::DecodeBinary(data, size, target.decode);
+// A binary input as the target reads it, into *trace (its op array is reused).
+void DecodeInput(const TraceTarget& target, const uint8_t* data, size_t size,
+                 oracle::Trace* trace) {
+  oracle::DecodeBinary(data, size, target.decode, trace);
   if (target.force_nil) {
-    trace.config.nil = true;
-    trace.config.hint = 0;
+    trace->config.nil = true;
+    trace->config.hint = 0;
   }
-  return trace;
 }
 
 // True when libFuzzer was given only files to run (no corpus directory): then text traces
@@ -80,7 +80,7 @@ bool InputTrace(const TraceTarget& target, const uint8_t* data, size_t size, std
     *trace = std::move(*r.trace);
     return true;
   }
-  *trace = DecodeInput(target, data, size);
+  DecodeInput(target, data, size, trace);
   return true;
 }
 
@@ -110,7 +110,7 @@ void RunTrace(const TraceTarget& target, const oracle::Trace& trace) {
 }
 
 int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size) {
-  oracle::Trace trace;
+  static oracle::Trace trace;  // libFuzzer runs one input at a time, on one thread
   std::string error;
   if (g_files_only && oracle::IsTextTrace(AsText(data, size))) {
     // Running files given on the command line: a text trace runs as written.
@@ -122,7 +122,7 @@ int FuzzTrace(const TraceTarget& target, const uint8_t* data, size_t size) {
     // Fuzzing: binary only. Were text parsed here, the fuzzer would explore the parser
     // through every target and keep malformed text inputs, which the corpus replay then
     // rejects (text_fuzzer is the parser's own target).
-    trace = DecodeInput(target, data, size);
+    DecodeInput(target, data, size, &trace);
   }
   RunTrace(target, trace);
   return 0;

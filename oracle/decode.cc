@@ -2,6 +2,7 @@
 // bytes each op reads; nothing here picks anything by `byte % count`.
 #include "oracle/decode.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "oracle/literals.h"
@@ -26,11 +27,19 @@ E Restrict(E e, uint32_t mask, int count) {
 
 Trace DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options) {
   Trace t;
+  DecodeBinary(data, size, options, &t);
+  return t;
+}
+
+void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options, Trace* out) {
+  Trace& t = *out;
+  t.config = Config();
+  t.ops.clear();
   uint8_t h[kBinaryHeaderSize];
   for (size_t i = 0; i < kBinaryHeaderSize; ++i) h[i] = At(data, size, i);
   if (h[0] != kBinaryVersion || h[1] >= kNumKeyTypes || h[2] >= kNumValueTypes ||
       h[3] >= kNumHashers || h[4] > 1) {
-    return t;  // unlisted header values: the empty trace (FORMAT.md §3.1)
+    return;  // unlisted header values: the empty trace (FORMAT.md §3.1)
   }
   Config& c = t.config;
   c.key = Restrict(static_cast<KeyType>(h[1]), options.key_types, kNumKeyTypes);
@@ -41,6 +50,9 @@ Trace DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& option
   c.seed = uint32_t{h[7]} | uint32_t{h[8]} << 8 | uint32_t{h[9]} << 16 |
            uint32_t{h[10]} << 24;
 
+  if (size > kBinaryHeaderSize) {  // one allocation: an Op is large (two literals)
+    t.ops.reserve(std::min(options.max_ops, (size - kBinaryHeaderSize) / kBinaryRecordSize));
+  }
   for (size_t pos = kBinaryHeaderSize;
        pos + kBinaryRecordSize <= size && t.ops.size() < options.max_ops;
        pos += kBinaryRecordSize) {
@@ -75,7 +87,6 @@ Trace DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& option
     }
     t.ops.push_back(std::move(op));
   }
-  return t;
 }
 
 std::optional<std::vector<uint8_t>> EncodeBinary(const Trace& trace) {

@@ -39,6 +39,9 @@ struct DecodeOptions {
 };
 
 Trace DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options = {});
+// The same into *out, reusing the memory of out->ops: a fuzz target decodes every input
+// into one Trace instead of allocating (and, under ASan, mapping) a new op array per run.
+void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options, Trace* out);
 
 // nullopt when a literal is outside the binary domain or the hint does not fit int16.
 std::optional<std::vector<uint8_t>> EncodeBinary(const Trace& trace);
