@@ -20,10 +20,9 @@
 //     growth state, nevacuate and the overflow counts are what the readers found (the
 //     sticky iterator flags aside) — and Audit() is clean.
 #include <atomic>
-#include <condition_variable>
+#include <barrier>
 #include <cstdint>
 #include <functional>
-#include <latch>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -59,50 +58,31 @@ class ReaderPool {
   }
 
   // Runs work(0) .. work(kReaders - 1), each on its own thread, all released together;
-  // returns when every one has returned. One caller at a time.
+  // returns when every one has returned. One caller at a time. Each input is two phases
+  // of one barrier shared with the readers: the first releases them, the second waits
+  // for them (a barrier phase orders what comes before it before what comes after).
   void Run(const std::function<void(int)>& work) {
-    std::latch start(kReaders);
-    std::unique_lock<std::mutex> lock(mu_);
     work_ = &work;
-    start_ = &start;
-    pending_ = kReaders;
-    ++generation_;
-    wake_.notify_all();
-    done_.wait(lock, [this] { return pending_ == 0; });
+    sync_.arrive_and_wait();
+    sync_.arrive_and_wait();
     work_ = nullptr;
-    start_ = nullptr;
   }
 
  private:
   ReaderPool() {
-    for (int i = 0; i < kReaders; ++i) std::thread([this, i] { Loop(i); }).detach();
-  }
-
-  void Loop(int i) {
-    uint64_t seen = 0;
-    for (;;) {
-      const std::function<void(int)>* work;
-      std::latch* start;
-      {
-        std::unique_lock<std::mutex> lock(mu_);
-        wake_.wait(lock, [&] { return generation_ != seen; });
-        seen = generation_;
-        work = work_;
-        start = start_;
-      }
-      start->arrive_and_wait();
-      (*work)(i);
-      std::lock_guard<std::mutex> lock(mu_);
-      if (--pending_ == 0) done_.notify_one();
+    for (int i = 0; i < kReaders; ++i) {
+      std::thread([this, i] {
+        for (;;) {
+          sync_.arrive_and_wait();
+          (*work_)(i);
+          sync_.arrive_and_wait();
+        }
+      }).detach();
     }
   }
 
-  std::mutex mu_;
-  std::condition_variable wake_, done_;
+  std::barrier<> sync_{kReaders + 1};  // the readers and the caller of Run
   const std::function<void(int)>* work_ = nullptr;
-  std::latch* start_ = nullptr;
-  int pending_ = 0;
-  uint64_t generation_ = 0;
 };
 
 struct FatalError : std::runtime_error {

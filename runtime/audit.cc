@@ -70,8 +70,9 @@ class Auditor {
       // A bucket of zero bytes has no overflow bucket and only clean emptyRest slots:
       // every check below passes, so skip the slot-by-slot walk (most buckets of a map
       // made with a big hint, or of a fresh grow array, look like this).
-      if (AllZero(h_->buckets->At(i), t_->bucketsize)) continue;
-      Chain& c = Walk(h_->buckets->At(i));
+      Bucket* b = h_->buckets->At(i);
+      if (AllZero(b, t_->bucketsize)) continue;
+      Chain& c = Walk(b);
       overflow += c.buckets - 1;
       CheckLiveChain("new", i, c, BucketMask(h_->B), i);
       live += c.full;
