@@ -1,5 +1,6 @@
-// Default seeded hashers. The seed is the map's hash0; nothing else goes in, so a
-// run is reproducible from SeedRandom alone (no per-process salt, no addresses).
+// Default seeded hashers: Go's memhash64/memhash32 for 8- and 4-byte keys, XXH3 for
+// other lengths. The seed is the map's hash0; nothing else goes in, so a run is
+// reproducible from SeedRandom alone (no per-process salt, no addresses).
 #ifndef GOMAP_INTERNAL_HASH_H_
 #define GOMAP_INTERNAL_HASH_H_
 
@@ -24,7 +25,40 @@ uint64_t FastRand64();
 inline constexpr uint64_t kC0 = 33054211828000289ull;
 inline constexpr uint64_t kC1 = 23344194077549503ull;
 
+// Go's hash64.go: the wyhash-style memhash Go uses where the CPU has no AES. Go gives
+// 4- and 8-byte keys functions of their own (memhash32, memhash64), the hashers of its
+// map_fast32 and map_fast64 maps; gomap hashes every 4- and 8-byte key with them. Go
+// folds a per-process random hashkey into the seed; gomap has no process salt (runs must
+// replay from their input alone), so that term is left out.
+inline constexpr uint64_t kM1 = 0xa0761d6478bd642full;
+inline constexpr uint64_t kM2 = 0xe7037ed1a0b428dbull;
+inline constexpr uint64_t kM5 = 0x1d8e4e27c47d124full;
+
+// Go's mix: the 128-bit product of a and b, its halves xored.
+inline uint64_t Mix(uint64_t a, uint64_t b) {
+  const unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
+  return static_cast<uint64_t>(r >> 64) ^ static_cast<uint64_t>(r);
+}
+inline uint64_t MemHash64(uint64_t a, uint64_t seed) {
+  return Mix(kM5 ^ 8, Mix(a ^ kM2, a ^ seed ^ kM1));
+}
+inline uint64_t MemHash32(uint32_t a, uint64_t seed) {
+  return Mix(kM5 ^ 4, Mix(a ^ kM2, a ^ seed ^ kM1));
+}
+
+// The hash of n bytes: Go's memhash64/memhash32 for 8 and 4 bytes (what Go's generic
+// memhash computes for those lengths too), XXH3 for every other length.
 inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
+  if (n == 8) {
+    uint64_t a;
+    std::memcpy(&a, p, sizeof a);
+    return MemHash64(a, seed);
+  }
+  if (n == 4) {
+    uint32_t a;
+    std::memcpy(&a, p, sizeof a);
+    return MemHash32(a, seed);
+  }
   return XXH3_64bits_withSeed(p, n, seed);
 }
 
