@@ -7,7 +7,11 @@
 //     dying array was fully released, half released, or never stepped;
 //   - an iterator that holds the old array when the grow finishes keeps reading it
 //     (the array is then released whole by the iterator, not piecemeal);
-//   - Clear and the destruction of the map with a release in progress.
+//   - Clear and the destruction of the map with a release in progress;
+//   - released grow arrays are cached zeroed and reused: a map grown through reused
+//     arrays holds nothing of the maps that had them before, and FreeOSMemory empties
+//     the cache.
+#include <algorithm>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -19,9 +23,24 @@
 
 #include "test_util.h"
 
+// Under AddressSanitizer every bucket array comes from the heap (bucket_array.cc), so
+// nothing is ever mapped or cached.
+#if defined(__SANITIZE_ADDRESS__)
+#define GOMAP_ARRAYS_ON_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GOMAP_ARRAYS_ON_HEAP 1
+#endif
+#endif
+#ifndef GOMAP_ARRAYS_ON_HEAP
+#define GOMAP_ARRAYS_ON_HEAP 0
+#endif
+
 namespace {
+constexpr bool kArraysMapped = !GOMAP_ARRAYS_ON_HEAP;
 
 using gomap::Map;
+using gomap::internal::CachedMappingBytes;
 using gomap::internal::MapPeer;
 using gomap::testing_util::AuditClean;
 
@@ -196,6 +215,106 @@ TEST(BucketArrayRelease, Int64MapThroughManyGrows) {
   for (int64_t i = 0; i < n; i++) m.Delete(i * 2654435761);
   EXPECT_EQ(m.Len(), 0);
   EXPECT_TRUE(AuditClean(m));
+}
+
+// Keys of more than 16 bytes: their StrKey slots point at bytes the map owns, the
+// worst thing a reused array could still hold.
+std::string LongKey(int64_t i) { return "a key longer than sixteen bytes " + std::to_string(i); }
+
+TEST(MappingCache, ReusedArraysHoldNothingOfTheirLastMap) {
+  gomap::FreeOSMemory();
+  ASSERT_EQ(CachedMappingBytes(), 0u);
+  const int64_t n = 60000;  // string buckets are 272 bytes: arrays from B = 10 are mapped
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    for (int64_t i = 0; i < n; i++) m.Set(LongKey(i), Counted(i));
+    for (int64_t i = 0; i < n; i += 3) m.Delete(LongKey(i));
+  }
+  EXPECT_EQ(Counted::live, 0);
+  const size_t cached = CachedMappingBytes();
+  if (kArraysMapped) {
+    EXPECT_GT(cached, size_t{256} << 10);
+  }
+  {
+    auto m = Map<std::string, Counted>::Make();
+    size_t least = cached;
+    for (int64_t i = 0; i < n; i++) {
+      m.Set(Key(i), Counted(-i));
+      least = std::min(least, CachedMappingBytes());
+    }
+    if (kArraysMapped) {
+      EXPECT_LT(least, cached) << "no grow took a cached array";
+    }
+    ASSERT_TRUE(AuditClean(m));
+    EXPECT_EQ(m.Len(), n);
+    EXPECT_EQ(Counted::live, n);
+    int64_t yielded = 0;
+    for (auto it = m.Range(); it.Next(); yielded++) {
+      ASSERT_EQ(it.Key().rfind("key-", 0), 0u) << "a key of the last map: " << it.Key();
+    }
+    EXPECT_EQ(yielded, n);
+    for (int64_t i = 0; i < n; i++) {
+      auto [v, ok] = m.Lookup(Key(i));
+      ASSERT_TRUE(ok) << i;
+      ASSERT_EQ(v.v, -i);
+      ASSERT_FALSE(m.Lookup(LongKey(i)).second) << i;
+    }
+  }
+  EXPECT_EQ(Counted::live, 0);
+  EXPECT_LE(CachedMappingBytes(), size_t{64} << 20);
+  gomap::FreeOSMemory();
+  EXPECT_EQ(CachedMappingBytes(), 0u);
+}
+
+// Trivially copyable keys and values: the same through a map whose memory is all the
+// runtime's (no objects to destroy).
+TEST(MappingCache, Int64MapsRebuiltThroughReusedArrays) {
+  for (int round = 0; round < 3; round++) {
+    auto m = Map<int64_t, int64_t>::Make();
+    const int64_t n = 100000;
+    for (int64_t i = 0; i < n; i++) m.Set(i * 2654435761 + round, i ^ round);
+    ASSERT_TRUE(AuditClean(m));
+    ASSERT_EQ(m.Len(), n);
+    int64_t sum = 0;
+    for (auto it = m.Range(); it.Next();) {
+      ASSERT_EQ(it.Key() % 2654435761, round) << "a key of an earlier round";
+      sum += it.Value() ^ round;
+    }
+    EXPECT_EQ(sum, n * (n - 1) / 2);
+  }
+  if (kArraysMapped) {
+    EXPECT_GT(CachedMappingBytes(), 0u);
+  }
+}
+
+// A cache too small for the bigger arrays: those are unmapped a piece per write as
+// without a cache, the smaller ones are cached, and one that started unmapping is never
+// cached, not even once what is left of it would fit.
+TEST(MappingCache, ArraysBeyondTheBudgetAreUnmappedAsBefore) {
+  gomap::FreeOSMemory();
+  const size_t old_budget = gomap::internal::SetMappingCacheBudget(size_t{1} << 20);
+  Counted::live = 0;
+  for (int round = 0; round < 2; round++) {
+    auto m = Map<std::string, Counted>::Make();
+    int64_t n = 0;
+    int dying_seen = 0;
+    while (n < 80000) {  // arrays of 272 KiB to 4.4 MiB: the last ones do not fit
+      n = InsertUntilDying(m, n, 80000);
+      if (MapPeer::Header(m)->dying != nullptr) dying_seen++;
+      EXPECT_LE(CachedMappingBytes(), size_t{1} << 20);
+    }
+    EXPECT_GE(dying_seen, 3);
+    ASSERT_TRUE(AuditClean(m));
+    EXPECT_EQ(Counted::live, n);
+    for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(Key(i)).first.v, i) << i;
+  }
+  EXPECT_EQ(Counted::live, 0);
+  if (kArraysMapped) {
+    EXPECT_GT(CachedMappingBytes(), 0u);
+  }
+  gomap::internal::SetMappingCacheBudget(old_budget);
+  gomap::FreeOSMemory();
 }
 
 }  // namespace

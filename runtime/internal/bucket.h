@@ -18,7 +18,10 @@
 // When a grow completes and the map was the old array's last holder, the objects are
 // destroyed at once (as before) but the memory is handed back a bounded piece per later
 // write (HMap::dying, ReleaseStep): unmapping tens of megabytes in one go took
-// milliseconds, all charged to the one insert that finished the grow.
+// milliseconds, all charged to the one insert that finished the grow. Released grow
+// arrays are zeroed (the same bounded piece per write) and cached for the next grow to
+// their size instead of unmapped, while the process-wide cache has room (64 MiB), so
+// that a map that grows again does not fault in fresh pages.
 #ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 #define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 
@@ -128,6 +131,8 @@ class BucketArray {
   ~BucketArray();
   void DestroyObjects();
   void FreeHeapOverflow();
+  // The bytes ever written: the primaries and the spares handed out.
+  size_t WrittenBytes() const;
 
   std::atomic<int64_t> refs_{1};
   const MapType* t_ = nullptr;
@@ -137,6 +142,12 @@ class BucketArray {
   Bucket* base_ = nullptr;
   size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
   bool objects_destroyed_ = false;  // BeginRelease ran
+  // The mapping goes to the cache of zeroed grow mappings when released, if there is
+  // room then (cacheable_: mapped for a grow); caching_: room was reserved by
+  // BeginRelease, and the first dirty_ bytes are still to be zeroed.
+  bool cacheable_ = false;
+  bool caching_ = false;
+  size_t dirty_ = 0;
   std::vector<Bucket*> heap_overflow_;
   std::vector<uint64_t> cleared_;  // one bit per primary; only for types with objects
 };

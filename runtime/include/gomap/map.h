@@ -60,6 +60,11 @@ FatalHandler SetFatalHandler(FatalHandler handler);  // returns the previous han
 // starts, NaN hashes. Same seed + same operations = same run.
 void SeedRandom(uint64_t seed);
 
+// Go's debug.FreeOSMemory, for gomap's share: returns to the kernel the zeroed bucket
+// arrays kept for reuse (released by maps that grew past 256 KiB of buckets; at most
+// 64 MiB in the process). Maps in use are not touched.
+void FreeOSMemory();
+
 namespace internal {
 struct MapPeer;  // the test-only door into the header (gomap/internal/peer.h)
 

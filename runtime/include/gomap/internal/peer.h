@@ -3,6 +3,7 @@
 #ifndef GOMAP_INTERNAL_PEER_H_
 #define GOMAP_INTERNAL_PEER_H_
 
+#include <cstddef>
 #include <cstdint>
 
 #include "gomap/internal/bucket_scan.h"
@@ -15,6 +16,12 @@ inline constexpr uint8_t kFlagIterator = kIterator;
 inline constexpr uint8_t kFlagOldIterator = kOldIterator;
 inline constexpr uint8_t kFlagHashWriting = kHashWriting;
 inline constexpr uint8_t kFlagSameSizeGrow = kSameSizeGrow;
+
+// Bytes of released grow arrays kept zeroed for reuse (runtime/bucket_array.cc,
+// MappingCache); FreeOSMemory (map.h) unmaps them.
+size_t CachedMappingBytes();
+// Sets the cache's budget (64 MiB unless changed); returns the previous one.
+size_t SetMappingCacheBudget(size_t bytes);
 
 struct MapPeer {
   template <class M>
