@@ -93,25 +93,45 @@ class MappingCache {
   }
   // Room for a mapping of len bytes that the caller will zero and Put; false when the
   // cache would outgrow its budget (kCacheBytes; the caller unmaps the mapping then).
+  // The list's slot is allocated here, so that Put, called from a destructor, cannot
+  // throw.
   bool Reserve(size_t len) {
     std::lock_guard<std::mutex> lock(mu_);
     if (bytes_ + len > budget_) return false;
+    try {
+      free_.reserve(free_.size() + reserved_ + 1);
+    } catch (const std::bad_alloc&) {
+      return false;
+    }
     bytes_ += len;
+    reserved_++;
     return true;
   }
-  void Put(void* p, size_t len) {
+  void Put(void* p, size_t len) noexcept {
     std::lock_guard<std::mutex> lock(mu_);
-    free_.push_back({p, len});
+    reserved_--;
+    free_.push_back({p, len});  // within the capacity Reserve made
   }
-  // Unmaps every cached mapping (reserved room stays reserved).
+  // Unmaps every cached mapping (reserved room stays reserved, and the list keeps its
+  // capacity for it).
   void Drain() {
-    std::vector<Entry> drop;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      drop.swap(free_);
-      for (const Entry& e : drop) bytes_ -= e.len;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Entry& e : free_) {
+      munmap(e.p, e.len);
+      bytes_ -= e.len;
     }
-    for (const Entry& e : drop) munmap(e.p, e.len);
+    free_.clear();
+  }
+  // Whether every byte of every cached mapping is zero (for tests: reads them all).
+  bool AllZero() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const Entry& e : free_) {
+      const auto* p = static_cast<const unsigned char*>(e.p);
+      for (size_t i = 0; i < e.len; i++) {
+        if (p[i] != 0) return false;
+      }
+    }
+    return true;
   }
   size_t SetBudget(size_t bytes) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -131,7 +151,8 @@ class MappingCache {
   };
   std::mutex mu_;
   std::vector<Entry> free_;
-  size_t bytes_ = 0;  // cached plus reserved
+  size_t bytes_ = 0;     // cached plus reserved
+  size_t reserved_ = 0;  // Reserves not yet Put
   size_t budget_ = kCacheBytes;
 };
 
@@ -198,6 +219,7 @@ void FreeBuckets(const MapType* t, Bucket* p) {
 
 size_t CachedMappingBytes() { return MappingCache::Get().CachedBytes(); }
 size_t SetMappingCacheBudget(size_t bytes) { return MappingCache::Get().SetBudget(bytes); }
+bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
 
 void* AllocObject(uint32_t size, uint32_t align) {
   return ::operator new(size, std::align_val_t(align));

@@ -11,6 +11,8 @@
 //   - released grow arrays are cached zeroed and reused: a map grown through reused
 //     arrays holds nothing of the maps that had them before, and FreeOSMemory empties
 //     the cache.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <set>
@@ -221,8 +223,33 @@ TEST(BucketArrayRelease, Int64MapThroughManyGrows) {
 // worst thing a reused array could still hold.
 std::string LongKey(int64_t i) { return "a key longer than sixteen bytes " + std::to_string(i); }
 
+// Starts and ends a test with an empty cache of the given budget (the cache is the
+// process's: other tests must neither see this one's nor leave theirs).
+class CacheScope {
+ public:
+  explicit CacheScope(size_t budget = size_t{64} << 20)
+      : old_budget_(gomap::internal::SetMappingCacheBudget(budget)) {
+    gomap::FreeOSMemory();
+  }
+  ~CacheScope() {
+    gomap::internal::SetMappingCacheBudget(old_budget_);
+    gomap::FreeOSMemory();
+  }
+
+ private:
+  size_t old_budget_;
+};
+
+// Bytes of the mapping of a grow array of 2^b string buckets (272 bytes, and 2^(b-4)
+// spares).
+size_t StrArrayMapping(int b) {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t bytes = ((size_t{1} << b) + (size_t{1} << (b - 4))) * 272;
+  return (bytes + page - 1) / page * page;
+}
+
 TEST(MappingCache, ReusedArraysHoldNothingOfTheirLastMap) {
-  gomap::FreeOSMemory();
+  CacheScope scope;
   ASSERT_EQ(CachedMappingBytes(), 0u);
   const int64_t n = 60000;  // string buckets are 272 bytes: arrays from B = 10 are mapped
   Counted::live = 0;
@@ -236,6 +263,7 @@ TEST(MappingCache, ReusedArraysHoldNothingOfTheirLastMap) {
   if (kArraysMapped) {
     EXPECT_GT(cached, size_t{256} << 10);
   }
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
   {
     auto m = Map<std::string, Counted>::Make();
     size_t least = cached;
@@ -262,18 +290,27 @@ TEST(MappingCache, ReusedArraysHoldNothingOfTheirLastMap) {
     }
   }
   EXPECT_EQ(Counted::live, 0);
-  EXPECT_LE(CachedMappingBytes(), size_t{64} << 20);
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
   gomap::FreeOSMemory();
   EXPECT_EQ(CachedMappingBytes(), 0u);
 }
 
-// Trivially copyable keys and values: the same through a map whose memory is all the
+// Trivially copyable keys and values: the same through maps whose memory is all the
 // runtime's (no objects to destroy).
 TEST(MappingCache, Int64MapsRebuiltThroughReusedArrays) {
+  CacheScope scope;
   for (int round = 0; round < 3; round++) {
+    const size_t before = CachedMappingBytes();
     auto m = Map<int64_t, int64_t>::Make();
     const int64_t n = 100000;
-    for (int64_t i = 0; i < n; i++) m.Set(i * 2654435761 + round, i ^ round);
+    size_t least = before;
+    for (int64_t i = 0; i < n; i++) {
+      m.Set(i * 2654435761 + round, i ^ round);
+      least = std::min(least, CachedMappingBytes());
+    }
+    if (kArraysMapped && round > 0) {
+      EXPECT_LT(least, before) << "round " << round << ": no grow took a cached array";
+    }
     ASSERT_TRUE(AuditClean(m));
     ASSERT_EQ(m.Len(), n);
     int64_t sum = 0;
@@ -283,38 +320,34 @@ TEST(MappingCache, Int64MapsRebuiltThroughReusedArrays) {
     }
     EXPECT_EQ(sum, n * (n - 1) / 2);
   }
-  if (kArraysMapped) {
-    EXPECT_GT(CachedMappingBytes(), 0u);
-  }
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
 }
 
 // A cache too small for the bigger arrays: those are unmapped a piece per write as
 // without a cache, the smaller ones are cached, and one that started unmapping is never
-// cached, not even once what is left of it would fit.
+// cached, not even once what is left of it (at most one 256 KiB piece) would fit. The
+// budget holds the B = 10 and 11 arrays and one piece more, not the B = 12 array.
 TEST(MappingCache, ArraysBeyondTheBudgetAreUnmappedAsBefore) {
-  gomap::FreeOSMemory();
-  const size_t old_budget = gomap::internal::SetMappingCacheBudget(size_t{1} << 20);
+  CacheScope scope(StrArrayMapping(10) + StrArrayMapping(11) + (size_t{256} << 10));
   Counted::live = 0;
   for (int round = 0; round < 2; round++) {
     auto m = Map<std::string, Counted>::Make();
     int64_t n = 0;
     int dying_seen = 0;
-    while (n < 80000) {  // arrays of 272 KiB to 4.4 MiB: the last ones do not fit
+    while (n < 80000) {  // up to B = 14: the B = 12 and 13 arrays do not fit
       n = InsertUntilDying(m, n, 80000);
       if (MapPeer::Header(m)->dying != nullptr) dying_seen++;
-      EXPECT_LE(CachedMappingBytes(), size_t{1} << 20);
     }
-    EXPECT_GE(dying_seen, 3);
+    EXPECT_GE(dying_seen, 4);
     ASSERT_TRUE(AuditClean(m));
     EXPECT_EQ(Counted::live, n);
     for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(Key(i)).first.v, i) << i;
   }
   EXPECT_EQ(Counted::live, 0);
   if (kArraysMapped) {
-    EXPECT_GT(CachedMappingBytes(), 0u);
+    EXPECT_EQ(CachedMappingBytes(), StrArrayMapping(10) + StrArrayMapping(11));
   }
-  gomap::internal::SetMappingCacheBudget(old_budget);
-  gomap::FreeOSMemory();
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ inline constexpr uint8_t kFlagSameSizeGrow = kSameSizeGrow;
 size_t CachedMappingBytes();
 // Sets the cache's budget (64 MiB unless changed); returns the previous one.
 size_t SetMappingCacheBudget(size_t bytes);
+// Whether every byte of every cached mapping is zero (reads them all).
+bool CachedMappingsAreZero();
 
 struct MapPeer {
   template <class M>
