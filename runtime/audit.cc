@@ -49,6 +49,10 @@ class Auditor {
     if (h_->bucket0 != (h_->buckets ? h_->buckets->At(0) : nullptr)) {
       Fail("invariant I2: bucket0 is not the memory of buckets");
     }
+    if (h_->bucketmask != (h_->buckets ? h_->buckets->nbuckets() - 1 : 0)) {
+      Fail("invariant I2: bucketmask %llu is not that of buckets",
+           static_cast<unsigned long long>(h_->bucketmask));
+    }
     if (h_->buckets == nullptr) {
       if (h_->B != 0 || h_->count != 0 || Growing(h_)) {
         Fail("invariant I2: no buckets but B=%d count=%lld growing=%d", h_->B,

@@ -152,10 +152,12 @@ class BucketArray {
   std::vector<uint64_t> cleared_;  // one bit per primary; only for types with objects
 };
 
-// Every change of h->buckets goes through here, so that h->bucket0 follows.
+// Every change of h->buckets goes through here, so that h->bucket0 and h->bucketmask
+// follow.
 inline void SetBuckets(HMap* h, BucketArray* a) {
   h->buckets = a;
   h->bucket0 = a != nullptr ? a->At(0) : nullptr;
+  h->bucketmask = a != nullptr ? a->nbuckets() - 1 : 0;
 }
 
 // True when slots hold objects that need destructors or own allocations.

@@ -296,7 +296,7 @@ class Map {
   [[gnu::always_inline]] static const void* FastAccess(const internal::HMap* h,
                                                        uint64_t hash, KeyEq&& eq) {
     using internal::Bucket;
-    Bucket* b = h->bucket0 + (hash & ((uint64_t{1} << (h->B & 63)) - 1)) * kLayout.bucketsize;
+    Bucket* b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
     int i;
     b = internal::ScanChain(b, internal::TopHash(hash),
                             static_cast<uint32_t>(kLayout.overflowoff), eq, &i);

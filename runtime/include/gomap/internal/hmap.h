@@ -45,6 +45,9 @@ struct HMap {
   // gomap: the memory of `buckets` (bucket 0), for the lookup <gomap/map.h> inlines;
   // set together with `buckets` (SetBuckets), null exactly when it is.
   unsigned char* bucket0 = nullptr;
+  // gomap: bucketMask(B) of `buckets` (0 without buckets), set with bucket0, so that the
+  // inlined lookup reads its mask instead of computing it from B.
+  uint64_t bucketmask = 0;
   BucketArray* oldbuckets = nullptr;
   uint64_t nevacuate = 0;
   // gomap: bumped by every MapClear so that iterators begun before it stop
