@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,39 +25,33 @@ using gomap::internal::MemHash64;
 
 // Computed by a separate Go 1.19 program: hash64.go's memhash64Fallback and
 // memhash32Fallback with hashkey[0] = 0 (gomap has no process salt), math/bits.Mul64
-// for mix.
-TEST(Hash, MemHash64IsGosMemhash64Fallback) {
-  struct Case {
-    uint64_t key, seed, want;
-  };
-  const Case cases[] = {
-      {0x0000000000000000ull, 0x0ull, 0x0b7b9a4f1a253000ull},
-      {0x0000000000000001ull, 0x0ull, 0xa9bd3f0272a60468ull},
-      {0x0123456789abcdefull, 0xdeadbeefull, 0xdec946024c4c2accull},
-      {0xffffffffffffffffull, 0x1ull, 0xf3910e9c60d79f12ull},
-      {0x000000000000002aull, 0xffffffffull, 0xde56f75f71bf17f3ull},
-  };
-  for (const Case& c : cases) {
-    EXPECT_EQ(MemHash64(c.key, c.seed), c.want) << std::hex << c.key;
-    EXPECT_EQ(MemHash(&c.key, 8, c.seed), c.want) << std::hex << c.key;
+// for mix. Each key is checked through its own function and through MemHash.
+template <class U>
+struct Vector {
+  U key;
+  uint64_t seed, want;
+};
+
+template <class U, class Fn>
+void ExpectVectors(std::initializer_list<Vector<U>> vectors, Fn hash) {
+  for (const Vector<U>& v : vectors) {
+    EXPECT_EQ(hash(v.key, v.seed), v.want) << std::hex << v.key;
+    EXPECT_EQ(MemHash(&v.key, sizeof v.key, v.seed), v.want) << std::hex << v.key;
   }
 }
 
-TEST(Hash, MemHash32IsGosMemhash32Fallback) {
-  struct Case {
-    uint32_t key;
-    uint64_t seed, want;
-  };
-  const Case cases[] = {
-      {0x00000000u, 0x0ull, 0x8b1290846c477cd0ull},
-      {0x00000001u, 0x0ull, 0x07ec65f2b4c20d3bull},
-      {0x89abcdefu, 0xdeadbeefull, 0x57fa20c936fa197dull},
-      {0xffffffffu, 0x7ull, 0x9be9c478cb0e6067ull},
-  };
-  for (const Case& c : cases) {
-    EXPECT_EQ(MemHash32(c.key, c.seed), c.want) << std::hex << c.key;
-    EXPECT_EQ(MemHash(&c.key, 4, c.seed), c.want) << std::hex << c.key;
-  }
+TEST(Hash, MemHash64AndMemHash32AreGosFallbacks) {
+  ExpectVectors<uint64_t>({{0x0000000000000000ull, 0x0ull, 0x0b7b9a4f1a253000ull},
+                           {0x0000000000000001ull, 0x0ull, 0xa9bd3f0272a60468ull},
+                           {0x0123456789abcdefull, 0xdeadbeefull, 0xdec946024c4c2accull},
+                           {0xffffffffffffffffull, 0x1ull, 0xf3910e9c60d79f12ull},
+                           {0x000000000000002aull, 0xffffffffull, 0xde56f75f71bf17f3ull}},
+                          MemHash64);
+  ExpectVectors<uint32_t>({{0x00000000u, 0x0ull, 0x8b1290846c477cd0ull},
+                           {0x00000001u, 0x0ull, 0x07ec65f2b4c20d3bull},
+                           {0x89abcdefu, 0xdeadbeefull, 0x57fa20c936fa197dull},
+                           {0xffffffffu, 0x7ull, 0x9be9c478cb0e6067ull}},
+                          MemHash32);
 }
 
 // The same bytes hash alike whichever door they come through: integer keys, doubles
