@@ -220,6 +220,7 @@ void FreeBuckets(const MapType* t, Bucket* p) {
 size_t CachedMappingBytes() { return MappingCache::Get().CachedBytes(); }
 size_t SetMappingCacheBudget(size_t bytes) { return MappingCache::Get().SetBudget(bytes); }
 bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
+bool BigArraysAreMapped() { return !kHeapOnly; }
 
 void* AllocObject(uint32_t size, uint32_t align) {
   return ::operator new(size, std::align_val_t(align));
@@ -261,16 +262,23 @@ BucketArray::~BucketArray() {
   FreeHeapOverflow();
   if (mapped_ == 0) {
     FreeBuckets(t_, base_);
-  } else if (caching_ || (cacheable_ && MappingCache::Get().Reserve(mapped_))) {
-    std::memset(base_, 0, caching_ ? dirty_ : WrittenBytes());
+  } else if (caching_ || StartCaching()) {
+    std::memset(base_, 0, dirty_);
     MappingCache::Get().Put(base_, mapped_);
   } else {
     munmap(base_, mapped_);
   }
 }
 
-size_t BucketArray::WrittenBytes() const {
-  return static_cast<size_t>(nbuckets() + next_spare_) * t_->bucketsize;
+bool BucketArray::StartCaching() {
+  if (!cacheable_ || !MappingCache::Get().Reserve(mapped_)) {
+    cacheable_ = false;  // ReleaseStep may now unmap it from the end: no way back
+    return false;
+  }
+  caching_ = true;
+  // The bytes ever written: the primaries and the spares handed out.
+  dirty_ = static_cast<size_t>(nbuckets() + next_spare_) * t_->bucketsize;
+  return true;
 }
 
 bool BucketArray::WorthDeferring() const {
@@ -281,11 +289,7 @@ void BucketArray::BeginRelease() {
   // Destructors run now, when they always ran; only returning the memory waits.
   if (HasObjects(t_)) DestroyObjects();
   objects_destroyed_ = true;
-  if (cacheable_ && MappingCache::Get().Reserve(mapped_)) {
-    caching_ = true;
-    dirty_ = WrittenBytes();
-  }
-  cacheable_ = caching_;  // otherwise ReleaseStep unmaps it from the end: no way back
+  StartCaching();
 }
 
 bool BucketArray::ReleaseStep() {

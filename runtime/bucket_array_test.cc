@@ -25,21 +25,9 @@
 
 #include "test_util.h"
 
-// Under AddressSanitizer every bucket array comes from the heap (bucket_array.cc), so
-// nothing is ever mapped or cached.
-#if defined(__SANITIZE_ADDRESS__)
-#define GOMAP_ARRAYS_ON_HEAP 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GOMAP_ARRAYS_ON_HEAP 1
-#endif
-#endif
-#ifndef GOMAP_ARRAYS_ON_HEAP
-#define GOMAP_ARRAYS_ON_HEAP 0
-#endif
-
 namespace {
-constexpr bool kArraysMapped = !GOMAP_ARRAYS_ON_HEAP;
+// Under AddressSanitizer every bucket array comes from the heap: nothing is cached.
+const bool kArraysMapped = gomap::internal::BigArraysAreMapped();
 
 using gomap::Map;
 using gomap::internal::CachedMappingBytes;

@@ -131,8 +131,10 @@ class BucketArray {
   ~BucketArray();
   void DestroyObjects();
   void FreeHeapOverflow();
-  // The bytes ever written: the primaries and the spares handed out.
-  size_t WrittenBytes() const;
+  // Reserves room in the cache of zeroed grow mappings for this one, if it was mapped
+  // for a grow and there is room: the release then zeroes the first dirty_ bytes and
+  // caches the mapping. Otherwise it can never be cached (false).
+  bool StartCaching();
 
   std::atomic<int64_t> refs_{1};
   const MapType* t_ = nullptr;
@@ -142,9 +144,8 @@ class BucketArray {
   Bucket* base_ = nullptr;
   size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
   bool objects_destroyed_ = false;  // BeginRelease ran
-  // The mapping goes to the cache of zeroed grow mappings when released, if there is
-  // room then (cacheable_: mapped for a grow); caching_: room was reserved by
-  // BeginRelease, and the first dirty_ bytes are still to be zeroed.
+  // cacheable_: mapped for a grow, and not given up on by StartCaching; caching_: room
+  // is reserved in the cache, and the first dirty_ bytes are still to be zeroed.
   bool cacheable_ = false;
   bool caching_ = false;
   size_t dirty_ = 0;

@@ -24,6 +24,9 @@ size_t CachedMappingBytes();
 size_t SetMappingCacheBudget(size_t bytes);
 // Whether every byte of every cached mapping is zero (reads them all).
 bool CachedMappingsAreZero();
+// Whether big arrays are mapped (and so cached) at all: not under AddressSanitizer,
+// where every array comes from the heap.
+bool BigArraysAreMapped();
 
 struct MapPeer {
   template <class M>
