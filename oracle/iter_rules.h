@@ -14,12 +14,18 @@
 // The checker keeps only entry ids; every call gets the table in its current state (the
 // table the iterator ranges over, null for a nil map), so it works both with a live
 // model (the executor) and with a model that is a fresh value at each step (RapidCheck).
+// Ids are handed out in increasing order and never reused (model.h), so an entry present
+// now was present at Begin, and never deleted since, exactly when its id is below the
+// table's next id at Begin: one number instead of a set of the entries at Begin. The
+// produced ids are bits indexed by id. Iteration checks run at every step of every fuzz
+// input, so neither allocates per entry.
 #ifndef GOMAP_ORACLE_ITER_RULES_H_
 #define GOMAP_ORACLE_ITER_RULES_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <unordered_set>
+#include <vector>
 
 #include "oracle/model.h"
 
@@ -37,9 +43,8 @@ class IterRules {
 
   // Range over `table` (null for a nil map) begins now.
   void Begin(const Table* table) {
-    required_.clear();
+    begin_id_ = table ? table->next_id() : 0;
     produced_.clear();
-    if (table) table->ForEach([&](const auto& e) { required_.insert(e.id); });
   }
 
   // The iterator produced (k, v).
@@ -51,7 +56,7 @@ class IterRules {
       return RuleViolation{"deleted entry",
                            "only keys present now; " + Format(k) + " is not in the map"};
     }
-    if (!produced_.insert(e->id).second) {
+    if (!MarkProduced(e->id)) {
       return RuleViolation{"duplicate entry", Format(k) + " was already produced"};
     }
     if (!SameBits(e->key, k)) {
@@ -69,7 +74,7 @@ class IterRules {
     std::optional<RuleViolation> missed;
     if (table) {
       table->ForEach([&](const auto& e) {
-        if (!missed && required_.count(e.id) && !produced_.count(e.id)) {
+        if (!missed && Required(e.id) && !Produced(e.id)) {
           missed = RuleViolation{"missed entry", "the entry " + Format(e.key) + " " +
                                                      Format(e.value) +
                                                      ", present since the start"};
@@ -85,11 +90,11 @@ class IterRules {
     bool seen_produced = false;
     for (const auto& e : table.nans()) {
       if (!(e.value == v)) continue;
-      if (produced_.count(e.id)) {
+      if (Produced(e.id)) {
         seen_produced = true;
         continue;
       }
-      if (pick == nullptr || (required_.count(e.id) && !required_.count(pick->id))) pick = &e;
+      if (pick == nullptr || (Required(e.id) && !Required(pick->id))) pick = &e;
     }
     if (pick == nullptr) {
       if (seen_produced) {
@@ -98,12 +103,23 @@ class IterRules {
       }
       return RuleViolation{"deleted entry", "no NaN entry with value " + Format(v)};
     }
-    produced_.insert(pick->id);
+    MarkProduced(pick->id);
     return std::nullopt;
   }
 
-  std::unordered_set<uint64_t> required_;  // entry ids present at Begin
-  std::unordered_set<uint64_t> produced_;
+  // For entries present now: present at Begin and never deleted since.
+  bool Required(uint64_t id) const { return id < begin_id_; }
+  bool Produced(uint64_t id) const { return id < produced_.size() && produced_[id]; }
+  // False when the entry was already produced.
+  bool MarkProduced(uint64_t id) {
+    if (id >= produced_.size()) produced_.resize(id + 1);
+    if (produced_[id]) return false;
+    produced_[id] = true;
+    return true;
+  }
+
+  uint64_t begin_id_ = 0;       // the table's next id at Begin (0: nil map)
+  std::vector<bool> produced_;  // by entry id
 };
 
 }  // namespace gomap::oracle

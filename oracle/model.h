@@ -65,6 +65,9 @@ class ModelTable {
 
   const std::vector<Entry>& nans() const { return nans_; }
 
+  // The id the next added entry will get: every entry ever added has a smaller one.
+  uint64_t next_id() const { return next_id_; }
+
   // Calls f(entry) for every entry, NaN ones included, in no particular order.
   template <class F>
   void ForEach(F&& f) const {

@@ -22,7 +22,14 @@ namespace gomap::oracle {
 struct Big {
   static constexpr int kWords = 25;
   std::array<uint64_t, kWords> w{};
-  friend bool operator==(const Big&, const Big&) = default;
+  // Word by word rather than the defaulted memcmp: fuzz builds hook every memcmp call
+  // for libFuzzer's comparison tables, and Big keys are compared all along every chain
+  // they sit in, with operands no mutation can copy (traces name keys by selector byte).
+  friend bool operator==(const Big& a, const Big& b) {
+    uint64_t diff = 0;
+    for (int i = 0; i < kWords; ++i) diff |= a.w[i] ^ b.w[i];
+    return diff == 0;
+  }
 };
 static_assert(sizeof(Big) == 200, "FORMAT.md promises a 200-byte key and value");
 
