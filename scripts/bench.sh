@@ -59,12 +59,20 @@ for r in $(seq 1 "$rounds"); do
   done
 done
 
-# Fuzz targets' speed on one core, when the fuzz preset has been built (scripts/fuzz.sh).
+# Fuzz targets' speed, one process each, when the fuzz preset has been built
+# (scripts/fuzz.sh). Two measures: on the checked-in corpus inputs (libFuzzer's file
+# mode runs each input $corpus_runs times and prints how long that took), and while
+# fuzzing for 10 s from that corpus (mutated inputs, up to the options' max_len).
+corpus_runs=100
 : >"$out/fuzz-speed.txt"
+rm -f "$out"/fuzz-corpus-*.txt
 if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
   for f in build/fuzz/fuzz/*_fuzzer; do
     t=$(basename "$f")
     [ -d "corpus/$t" ] || continue
+    { echo "runs $corpus_runs"
+      "$f" -runs="$corpus_runs" "corpus/$t"/* 2>&1 | grep '^Executed ' || true
+    } >"$out/fuzz-corpus-$t.txt"
     # As scripts/fuzz.sh fuzzes: the target's options and dictionary, seeded from its
     # checked-in corpus; new units go to a scratch directory, never to corpus/.
     scratch=$(mktemp -d)
