@@ -8,6 +8,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,13 @@ bool AllZero(const void* p, size_t n) {
 
 class Auditor {
  public:
-  explicit Auditor(const HMap* h) : h_(h), t_(h->type) {}
+  explicit Auditor(const HMap* h)
+      : h_(h), t_(h->type), scratch_(spare_ ? std::move(spare_) : std::make_unique<Scratch>()) {}
+  ~Auditor() {
+    if (!spare_) spare_ = std::move(scratch_);
+  }
+  Auditor(const Auditor&) = delete;
+  Auditor& operator=(const Auditor&) = delete;
 
   std::vector<std::string> Run() {
     const uint8_t flags = Flags(h_);
@@ -124,7 +131,7 @@ class Auditor {
 
   // The chain's slots, in a buffer reused from chain to chain.
   Chain& Walk(Bucket* head) {
-    Chain& c = chain_;
+    Chain& c = scratch_->chain;
     c.slots.clear();
     c.buckets = 0;
     c.full = 0;
@@ -171,7 +178,7 @@ class Auditor {
                       uint64_t want) {
     bool seen_rest = false;
     int last_not_rest = -1;
-    std::vector<std::pair<uint8_t, const void*>>& keys = keys_;  // reused
+    std::vector<std::pair<uint8_t, const void*>>& keys = scratch_->keys;  // reused
     keys.clear();
     for (size_t s = 0; s < c.slots.size(); s++) {
       const Slot& sl = c.slots[s];
@@ -284,11 +291,20 @@ class Auditor {
     out_.emplace_back(buf);
   }
 
+  // Buffers handed from audit to audit on one thread: fuzz targets audit every few ops,
+  // and growing fresh vectors was most of an audit's allocations (each one slow under
+  // AddressSanitizer). An audit that starts while another runs on the same thread (user
+  // code auditing from a hasher) gets buffers of its own.
+  struct Scratch {
+    Chain chain;
+    std::vector<std::pair<uint8_t, const void*>> keys;
+  };
+  static inline thread_local std::unique_ptr<Scratch> spare_;
+
   const HMap* h_;
   const MapType* t_;
   std::vector<std::string> out_;
-  Chain chain_;
-  std::vector<std::pair<uint8_t, const void*>> keys_;
+  std::unique_ptr<Scratch> scratch_;
 };
 
 uint64_t CountOverflow(const MapType* t, const BucketArray* a) {
