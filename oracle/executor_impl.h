@@ -184,17 +184,15 @@ class Executor {
   std::string DoSet(const Op& op) { return SetKey(op, Key(op), Value(op)); }
 
   std::string SetKey(const Op& op, const K& k, const V& v) {
-    std::string got = "ok", want = "ok";
+    static const std::string kOk = "ok", kNilPanic = "panic: assignment to entry in nil map";
+    std::string got = kOk;
     try {
       H(op).map.Set(k, v);
     } catch (const Panic& p) {
       got = std::string("panic: ") + p.what();
     }
-    if (H(op).model) {
-      inserted_ = H(op).model->Set(k, v);
-    } else {
-      want = "panic: assignment to entry in nil map";
-    }
+    if (H(op).model) inserted_ = H(op).model->Set(k, v);
+    const std::string& want = H(op).model ? kOk : kNilPanic;
     bool panics = got.starts_with("panic") || want.starts_with("panic");
     Compare(op, panics ? "panic" : "result", got, want);
     return got;
