@@ -13,23 +13,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "fuzz/fuzz_target.h"
+#include "oracle/trace_file.h"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-bool ReadFile(const fs::path& p, std::vector<uint8_t>* out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
 
 [[noreturn]] void Usage() {
   std::fprintf(stderr,
@@ -83,7 +75,7 @@ int main(int argc, char** argv) {
 
   std::vector<uint8_t> data;
   for (const fs::path& f : files) {
-    if (!ReadFile(f, &data)) {
+    if (!gomap::oracle::ReadFileBytes(f.string(), &data)) {
       std::fprintf(stderr, "%s: cannot read file\n", f.c_str());
       return 2;
     }

@@ -3,6 +3,7 @@
 //   gomap-trace encode IN OUT   IN (text or binary) -> binary trace OUT
 //   gomap-trace print IN        IN (text or binary) -> canonical text on stdout
 //
+// IN is read as oracle/trace_file.h reads any trace file (a *.trace file is always text).
 // scripts/make-corpus.sh encodes the readable seeds under corpus/seeds/ with it, and
 // scripts/minimize.sh turns its shrunk text trace back into a binary input. Binary input
 // is decoded without any target's options (a target may force key type, value type or
@@ -11,26 +12,18 @@
 // whose keys, values or hints lie outside the binary domains (FORMAT.md §3.2).
 #include <cstdio>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
-#include "fuzz/fuzz_target.h"
 #include "oracle/decode.h"
 #include "oracle/text.h"
+#include "oracle/trace_file.h"
 
 namespace {
 
 int Fail(const std::string& msg) {
   std::fprintf(stderr, "%s\n", msg.c_str());
   return 2;
-}
-
-bool Read(const std::string& path, std::vector<uint8_t>* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
 }
 
 }  // namespace
@@ -41,18 +34,9 @@ int main(int argc, char** argv) {
     return Fail("usage: gomap-trace encode IN OUT | gomap-trace print IN");
   }
   const std::string in = argv[2];
-  std::vector<uint8_t> data;
-  if (!Read(in, &data)) return Fail(in + ": cannot read file");
-
   gomap::oracle::Trace trace;
-  const std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-  if (gomap::oracle::IsTextTrace(text)) {
-    auto r = gomap::oracle::ParseText(text, in);
-    if (!r.ok()) return Fail(r.error);
-    trace = std::move(*r.trace);
-  } else {
-    trace = gomap::oracle::DecodeBinary(data.data(), data.size());
-  }
+  std::string error;
+  if (!gomap::oracle::LoadTraceFile(in, &trace, &error)) return Fail(error);
 
   if (cmd == "print") {
     std::fputs(gomap::oracle::PrintText(trace).c_str(), stdout);

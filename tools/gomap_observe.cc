@@ -11,10 +11,9 @@
 //                                          in FILE, one per line
 //   gomap-observe --print TRACE            the trace as canonical text
 //
-// TRACE is a text trace or a binary one (decoded with default DecodeOptions; a fuzz
-// target's corpus file is what `<target>_replay --print` shows, which godiff.sh uses).
-// A file named *.trace is always read as text, so a malformed one is reported as such
-// rather than decoded as bytes; other files are text when they look like it (IsText).
+// TRACE is a text trace or a binary one, read as oracle/trace_file.h reads any trace
+// file (binary with default DecodeOptions, so a fuzz target's corpus file is what
+// `<target>_replay --print` shows, which godiff.sh uses; a *.trace file is always text).
 // The observations come from the oracle's differential executor, which also checks
 // gomap against its reference model and Go's iteration and growth rules; a divergence
 // is a failure here too (its report goes to stderr, or DIR/<n>.report).
@@ -31,15 +30,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <string>
-#include <string_view>
 #include <vector>
 
-#include "oracle/decode.h"
 #include "oracle/executor.h"
 #include "oracle/text.h"
 #include "oracle/trace.h"
+#include "oracle/trace_file.h"
 #include "tools/stats_run.h"
 
 namespace {
@@ -48,31 +45,6 @@ namespace fs = std::filesystem;
 using gomap::oracle::Trace;
 
 enum Status { kOk = 0, kFailed = 1, kBadInput = 2 };
-
-bool Load(const std::string& path, Trace* trace, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    *error = path + ": cannot read file";
-    return false;
-  }
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    *error = path + ": cannot read file";
-    return false;
-  }
-  if (gomap::oracle::IsTextTrace(data) || path.ends_with(".trace")) {
-    gomap::oracle::ParseResult r = gomap::oracle::ParseText(data, path);
-    if (!r.ok()) {
-      *error = r.error;
-      return false;
-    }
-    *trace = std::move(*r.trace);
-  } else {
-    *trace = gomap::oracle::DecodeBinary(reinterpret_cast<const uint8_t*>(data.data()),
-                                         data.size());
-  }
-  return true;
-}
 
 // Runs one trace; fills the observation lines (with B when asked) and, on failure, the
 // report. Returns kOk or kFailed.
@@ -149,7 +121,7 @@ int main(int argc, char** argv) {
   if (out_dir.empty()) {
     Trace trace;
     std::string error;
-    if (!Load(paths[0], &trace, &error)) {
+    if (!gomap::oracle::LoadTraceFile(paths[0], &trace, &error)) {
       std::fprintf(stderr, "%s\n", error.c_str());
       return kBadInput;
     }
@@ -174,7 +146,7 @@ int main(int argc, char** argv) {
     Trace trace;
     std::string error;
     Status s = kBadInput;
-    if (Load(paths[n], &trace, &error)) {
+    if (gomap::oracle::LoadTraceFile(paths[n], &trace, &error)) {
       std::vector<std::string> lines;
       std::string report;
       s = Observe(trace, with_b, &lines, &report);
