@@ -26,9 +26,10 @@ struct Big {
   // for libFuzzer's comparison tables, and Big keys are compared all along every chain
   // they sit in, with operands no mutation can copy (traces name keys by selector byte).
   friend bool operator==(const Big& a, const Big& b) {
-    uint64_t diff = 0;
-    for (int i = 0; i < kWords; ++i) diff |= a.w[i] ^ b.w[i];
-    return diff == 0;
+    for (int i = 0; i < kWords; ++i) {
+      if (a.w[i] != b.w[i]) return false;
+    }
+    return true;
   }
 };
 static_assert(sizeof(Big) == 200, "FORMAT.md promises a 200-byte key and value");
