@@ -44,8 +44,6 @@ class Auditor {
   ~Auditor() {
     if (!spare_) spare_ = std::move(scratch_);
   }
-  Auditor(const Auditor&) = delete;
-  Auditor& operator=(const Auditor&) = delete;
 
   std::vector<std::string> Run() {
     const uint8_t flags = Flags(h_);
