@@ -36,7 +36,7 @@ HMap* MakeMap(const MapType* t, int64_t hint) {
   try {
     h = new HMap();
   } catch (...) {
-    delete t;
+    t->destroy(t);
     throw;
   }
   h->type = t;
@@ -55,7 +55,7 @@ HMap* MakeMap(const MapType* t, int64_t hint) {
     try {
       SetBuckets(h, BucketArray::New(t, B));
     } catch (const std::bad_alloc&) {
-      delete h->type;
+      h->type->destroy(h->type);
       delete h;
       Fatal("runtime: out of memory");  // Go: a hint that passed the check but cannot be met
     }
@@ -70,7 +70,7 @@ void ReleaseMap(HMap* h) {
   if (h->dying) h->dying->Release();
   if (h->oldbuckets) h->oldbuckets->Release();
   if (h->buckets) h->buckets->Release();
-  delete h->type;
+  h->type->destroy(h->type);
   delete h;
 }
 

@@ -91,8 +91,12 @@ struct MapType {
   void (*elem_destroy)(void* p);
   // Diagnostics (Audit, Dump, reports): a short printable form of a key.
   std::string (*key_string)(const void* key);
-
-  virtual ~MapType() = default;
+  // Deletes the whole object, the derived part (Hash and Eq) included.
+  // A function pointer rather than a virtual destructor, so that MapType has no vptr:
+  // UBSan's vptr check (part of -fsanitize=undefined) tests the dynamic type at every
+  // member access through a pointer to a polymorphic class, which in the sanitizer
+  // presets was a hash and a cache probe on each of the core's reads of the layout.
+  void (*destroy)(const MapType* t);
 
   bool indirect_key() const { return flags & kIndirectKey; }
   bool indirect_elem() const { return flags & kIndirectElem; }
@@ -213,6 +217,7 @@ struct TypedMapType final : MapType {
     };
     key_destroy = [](void* p) { static_cast<K*>(p)->~K(); };
     key_string = [](const void* k) { return DebugString(*static_cast<const K*>(k)); };
+    destroy = [](const MapType* t) { delete static_cast<const TypedMapType*>(t); };
     SetElemOps<V>(this);
   }
 };
@@ -241,6 +246,7 @@ struct StrKeyMapType final : MapType {
     key_string = [](const void* k) {
       return DebugString(std::string(static_cast<const StrKey*>(k)->view()));
     };
+    destroy = [](const MapType* t) { delete static_cast<const StrKeyMapType*>(t); };
     SetElemOps<V>(this);
   }
 };
