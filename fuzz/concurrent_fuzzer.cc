@@ -13,13 +13,16 @@
 //  2. Reader phase: kReaders threads (kept from input to input) released together, no
 //     writer. Reader i first finishes iterator i if it is still live (it may have begun
 //     before the grow and still be reading the old array), then ranges over the whole
-//     map twice while looking up domain keys between steps, then looks up its share of
-//     the domain (every kReaders-th key; together the readers cover all 256) and takes
-//     len. Everything must agree with the reference model: lookups and len
-//     exactly, iterations by Go's rules (each entry once, current values, nothing missed).
+//     map twice while reading domain keys between steps (`v, ok := m[k]` and `v :=
+//     m[k]` in turn), then reads its share of the domain both ways (every kReaders-th
+//     key; together the readers cover all 256) and takes len. Everything must agree
+//     with the reference model: reads and len exactly (the model's answer for each
+//     domain key is taken once, before the readers start), iterations by Go's rules
+//     (each entry once, current values, nothing missed).
 //  3. Afterwards the header is unchanged — reads never evacuate, so count, B, the
 //     growth state, nevacuate and the overflow counts are what the readers found (the
 //     sticky iterator flags aside) — and Audit() is clean.
+#include <array>
 #include <atomic>
 #include <barrier>
 #include <cstdint>
@@ -236,52 +239,72 @@ class Scenario {
     return true;
   }
 
-  // Values compare as values (int64, Big, Empty: equal exactly when their texts are);
-  // texts are built only for a failure, as readers look up thousands of keys per input.
-  void Lookup(int reader, const K& k) {
-    const auto* e = model_ ? model_->Find(k) : nullptr;
-    const V want_v = e ? e->value : V();
-    auto [v, ok] = m_.Lookup(k);
-    const bool lookup_ok = v == want_v && ok == (e != nullptr);
-    const bool get_ok = m_.Get(k) == want_v;
-    if (lookup_ok && get_ok) return;
-    const std::string want = o::Format(want_v) + " " + o::Format(e != nullptr);
-    if (!lookup_ok) {
-      Fail(reader, "lookup", "lookup " + o::Format(k) + " -> " + o::Format(v) + " " + o::Format(ok),
-           want);
+  // What m[k] must give for each domain key while the readers run: the model's entry,
+  // or null. The model does not change in the reader phase, so it is asked once per key
+  // per input, not at every read.
+  void AnswerDomain() {
+    const std::vector<K>& domain = Domain(c_.key);
+    for (size_t x = 0; x < kDomainSize; ++x) {
+      answers_[x] = model_ ? model_->Find(domain[x]) : nullptr;
     }
-    if (!get_ok) Fail(reader, "get", "get " + o::Format(k), want);
+  }
+
+  // Reads domain key x as `v, ok := m[k]` (comma_ok) or as `v := m[k]`. Values compare
+  // as values (int64, Big, Empty: equal exactly when their texts are); texts are built
+  // only for a failure.
+  void Read(int reader, size_t x, bool comma_ok) {
+    const K& k = Domain(c_.key)[x];
+    const auto* e = answers_[x];
+    const V want = e ? e->value : V();
+    if (comma_ok) {
+      auto [v, ok] = m_.Lookup(k);
+      if (v == want && ok == (e != nullptr)) return;
+      Fail(reader, "lookup", "lookup " + o::Format(k) + " -> " + o::Format(v) + " " + o::Format(ok),
+           o::Format(want) + " " + o::Format(e != nullptr));
+    } else {
+      const V v = m_.Get(k);
+      if (v == want) return;
+      Fail(reader, "get", "get " + o::Format(k) + " -> " + o::Format(v),
+           o::Format(want) + " " + o::Format(e != nullptr));
+    }
   }
 
   // The 256 keys a binary trace can name. Built once per key type (each K is the C++
   // type of exactly one trace key type), not per input.
+  static constexpr size_t kDomainSize = 256;
   static const std::vector<K>& Domain(o::KeyType t) {
     static const std::vector<K> domain = [t] {
       std::vector<K> d;
-      for (int x = 0; x < 256; ++x) d.push_back(o::FromLit<K>(o::KeyFromByte(t, x)));
+      for (size_t x = 0; x < kDomainSize; ++x) {
+        d.push_back(o::FromLit<K>(o::KeyFromByte(t, static_cast<uint8_t>(x))));
+      }
       return d;
     }();
     return domain;
   }
 
   void Reader(int i) {
-    const std::vector<K>& domain = Domain(c_.key);
-    size_t x = static_cast<size_t>(i) * 61;
-    auto next_key = [&]() -> const K& { return domain[(x += 7) % domain.size()]; };
-    while (!Failed() && Step(i, iters_[i])) Lookup(i, next_key());
+    size_t x = static_cast<size_t>(i) * 61, reads = 0;
+    // Between iteration steps: the next domain key, read one way then the other.
+    auto read_next = [&] {
+      x = (x + 7) % kDomainSize;
+      Read(i, x, ++reads % 2 == 0);
+    };
+    while (!Failed() && Step(i, iters_[i])) read_next();
     for (int round = 0; round < 2 && !Failed(); ++round) {
       LiveIter li;
       li.it.emplace(m_.Range());
       li.model = model_;
       li.rules.Begin(li.model.get());
-      while (!Failed() && Step(i, li)) Lookup(i, next_key());
+      while (!Failed() && Step(i, li)) read_next();
     }
-    // The sweep of the whole domain is shared out: reader i looks up every kReaders-th
-    // key, so each key is looked up once per input instead of once per reader. Every
-    // reader still ranges over the whole map and looks up keys from all of the domain
+    // The sweep of the whole domain, both ways, is shared out: reader i reads every
+    // kReaders-th key, so each key is read once per input instead of once per reader.
+    // Every reader still ranges over the whole map and reads keys from all of the domain
     // between its steps, so the readers' accesses overlap as much as before.
-    for (size_t k = static_cast<size_t>(i); k < domain.size(); k += kReaders) {
-      Lookup(i, domain[k]);
+    for (size_t k = static_cast<size_t>(i); k < kDomainSize && !Failed(); k += kReaders) {
+      Read(i, k, true);
+      Read(i, k, false);
     }
     const int64_t want = model_ ? model_->Len() : 0;
     if (m_.Len() != want) Fail(i, "len", std::to_string(m_.Len()), std::to_string(want));
@@ -289,6 +312,7 @@ class Scenario {
 
   void Readers() {
     before_ = m_.GetStats();
+    AnswerDomain();
     ReaderPool::Instance().Run([this](int i) {
       try {
         Reader(i);
@@ -344,6 +368,7 @@ class Scenario {
   const o::Config& c_;
   M m_;
   std::shared_ptr<Table> model_;
+  std::array<const typename Table::Entry*, kDomainSize> answers_{};  // by domain index
   LiveIter iters_[kReaders];
   size_t stop_ = 0;
   gomap::Stats before_;
