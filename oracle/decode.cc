@@ -59,7 +59,7 @@ void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options
     const uint8_t code = data[pos], x = data[pos + 1], y = data[pos + 2], z = data[pos + 3];
     const OpInfo* info = OpByBinaryCode(code & 0x3F);
     if (info == nullptr) continue;  // unassigned code: reserved for later ops
-    Op op;
+    Op& op = t.ops.emplace_back();  // built in place: an Op is two literals, not cheap to move
     op.op = info->op;
     op.handle = info->uses_handle ? code >> 6 : 0;
     const int16_t yz = static_cast<int16_t>(y | z << 8);
@@ -85,7 +85,6 @@ void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options
         op.value = ValueFromInt16(c.value, yz);
         break;
     }
-    t.ops.push_back(std::move(op));
   }
 }
 

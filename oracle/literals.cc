@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace gomap::oracle {
 namespace {
@@ -314,7 +315,10 @@ std::optional<Lit> ParseValue(ValueType t, std::string_view tok, std::string* er
   return std::nullopt;
 }
 
-Lit KeyFromByte(KeyType t, uint8_t x) {
+namespace {
+
+// K(x), built from scratch: KeyFromByte serves it from a table.
+Lit MakeKeyFromByte(KeyType t, uint8_t x) {
   switch (t) {
     case KeyType::kInt64: {
       static constexpr int64_t kSpecial[8] = {-1,
@@ -355,6 +359,26 @@ Lit KeyFromByte(KeyType t, uint8_t x) {
       return Lit(int64_t{x & 0x0F});
   }
   return Lit();
+}
+
+}  // namespace
+
+const Lit& KeyFromByte(KeyType t, uint8_t x) {
+  // Every binary key of every input comes through here: the 5 x 256 literals are built
+  // once (string keys were two or three temporary strings each, per op decoded).
+  static const std::vector<Lit> table = [] {
+    std::vector<Lit> all;
+    all.reserve(kNumKeyTypes * 256);
+    for (int k = 0; k < kNumKeyTypes; ++k) {
+      for (int b = 0; b < 256; ++b) {
+        all.push_back(MakeKeyFromByte(static_cast<KeyType>(k), static_cast<uint8_t>(b)));
+      }
+    }
+    return all;
+  }();
+  static const Lit kNone;
+  const auto k = static_cast<size_t>(t);
+  return k < kNumKeyTypes ? table[k * 256 + x] : kNone;
 }
 
 Lit ValueFromInt16(ValueType t, int16_t n) {

@@ -43,8 +43,9 @@ std::string FormatValue(ValueType t, const Lit& v);
 std::optional<Lit> ParseKey(KeyType t, std::string_view token, std::string* error);
 std::optional<Lit> ParseValue(ValueType t, std::string_view token, std::string* error);
 
-// Binary domains: K(x) and V(y, z) of FORMAT.md §3.2.
-Lit KeyFromByte(KeyType t, uint8_t x);
+// Binary domains: K(x) and V(y, z) of FORMAT.md §3.2. K(x) is one of a fixed table of
+// literals, built on first use.
+const Lit& KeyFromByte(KeyType t, uint8_t x);
 Lit ValueFromInt16(ValueType t, int16_t n);
 // The inverses, for encoding; nullopt when the literal is outside the binary domain.
 std::optional<uint8_t> ByteForKey(KeyType t, const Lit& k);
