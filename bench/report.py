@@ -111,35 +111,41 @@ def main():
     speed = out / "fuzz-speed.txt"
     if speed.exists() and speed.read_text().strip():
         print("\n## Fuzz targets (fuzz preset, one process each)\n")
-        print("On the checked-in corpus: every input run the same number of times in "
-              "libFuzzer's file mode; all: runs / total time; median input: the input in "
-              "the middle by time. Fuzzing: libFuzzer's average over 10 s of fuzzing "
-              "from the corpus with the target's options.\n")
-        print("| target | corpus inputs | corpus, all | corpus, median input | fuzzing |")
-        print("|---|---:|---:|---:|---:|")
+        print("On the checked-in corpus: every input run the same number of times, in "
+              "libFuzzer's file mode (which reads the file again at every run) and in the "
+              "target's replay binary of the same build (the file read once, the runs "
+              "timed); all: runs / total time; median input: the input in the middle by "
+              "time. Fuzzing: libFuzzer's average over 10 s of fuzzing from the corpus "
+              "with the target's options.\n")
+        print("| target | corpus inputs | file mode, all | file mode, median input | "
+              "in memory, all | in memory, median input | fuzzing |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         for line in speed.read_text().splitlines():
             name, rate = line.split()
-            n, whole, median = corpus_speed(out / f"fuzz-corpus-{name}.txt")
-            print(f"| {name} | {n} | {fmt(whole, 0)} | {fmt(median, 0)} | {rate} |")
+            n, whole, median = corpus_speed(out / f"fuzz-corpus-{name}.txt", "Executed ", 1e3)
+            _, mem_whole, mem_median = corpus_speed(out / f"fuzz-replay-{name}.txt",
+                                                    "Replayed ", 1e6)
+            print(f"| {name} | {n} | {fmt(whole, 0)} | {fmt(median, 0)} | "
+                  f"{fmt(mem_whole, 0)} | {fmt(mem_median, 0)} | {rate} |")
 
 
-def corpus_speed(path):
+def corpus_speed(path, prefix, units_per_second):
     """(inputs, execs/s over all of them, execs/s of the median input) from the
-    "runs N" line and libFuzzer's "Executed <file> in <ms> ms" lines."""
+    "runs N" line and the per-input lines: libFuzzer's "Executed <file> in <ms> ms",
+    the replay binary's "Replayed <file>: <N> runs in <us> us"."""
     if not path.exists():
         return 0, None, None
     runs, times = 0, []
     for line in path.read_text().splitlines():
         if line.startswith("runs "):
             runs = int(line.split()[1])
-        elif line.startswith("Executed ") and line.endswith(" ms"):
-            times.append(max(float(line.split()[-2]), 0.5))  # whole ms; 0 means < 1
+        elif line.startswith(prefix):
+            times.append(max(float(line.split()[-2]), 0.5))  # libFuzzer: whole ms, 0 is < 1
     if not runs or not times:
         return len(times), None, None
     times.sort()
-    return (len(times), runs * len(times) * 1000 / sum(times),
-            runs * 1000 / times[len(times) // 2])
-
+    return (len(times), runs * len(times) * units_per_second / sum(times),
+            runs * units_per_second / times[len(times) // 2])
 
 if __name__ == "__main__":
     main()

@@ -2,12 +2,16 @@
 // directories without libFuzzer, so every target also builds with gcc and in every preset,
 // and `ctest -L corpus` replays the checked-in corpus.
 //
-//   <target>_replay [--quiet] [--runs N] [--print] [--if-exists] PATH...
+//   <target>_replay [--quiet] [--runs N] [--time] [--print] [--if-exists] PATH...
+//     --runs N     run each input N times
+//     --time       print "Replayed <file>: <N> runs in <us> us" on stdout for each input
+//                  (the input is read once; scripts/bench.sh measures the targets so)
 //     --print      print each input as a text trace instead of running it
 //     --if-exists  skip paths that do not exist (CTest passes corpus/regressions/<target>)
 // A divergence aborts inside the executor (the report is on stderr); a file that cannot
 // be read is a one-line error and exit status 2.
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -24,16 +28,17 @@ namespace fs = std::filesystem;
 namespace {
 
 [[noreturn]] void Usage() {
-  std::fprintf(stderr,
-               "usage: %s_replay [--quiet] [--runs N] [--print] [--if-exists] FILE|DIR...\n",
-               GOMAP_FUZZ_TARGET_NAME);
+  std::fprintf(
+      stderr,
+      "usage: %s_replay [--quiet] [--runs N] [--time] [--print] [--if-exists] FILE|DIR...\n",
+      GOMAP_FUZZ_TARGET_NAME);
   std::exit(2);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quiet = false, print = false, if_exists = false;
+  bool quiet = false, print = false, if_exists = false, time = false;
   int runs = 1;
   std::vector<fs::path> paths;
   for (int i = 1; i < argc; i++) {
@@ -42,6 +47,8 @@ int main(int argc, char** argv) {
       quiet = true;
     } else if (a == "--print") {
       print = true;
+    } else if (a == "--time") {
+      time = true;
     } else if (a == "--if-exists") {
       if_exists = true;
     } else if (a == "--runs" && i + 1 < argc) {
@@ -89,8 +96,13 @@ int main(int argc, char** argv) {
       continue;
     }
     if (!quiet) std::fprintf(stderr, "replaying %s (%zu bytes)\n", f.c_str(), data.size());
+    const auto start = std::chrono::steady_clock::now();
     for (int r = 0; r < runs; r++) {
       if (gomap::fuzz::ReplayInput(data.data(), data.size(), f.string()) != 0) return 2;
+    }
+    if (time) {
+      const std::chrono::duration<double, std::micro> us = std::chrono::steady_clock::now() - start;
+      std::printf("Replayed %s: %d runs in %.0f us\n", f.c_str(), runs, us.count());
     }
   }
   if (!print) {

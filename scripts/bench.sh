@@ -60,12 +60,14 @@ for r in $(seq 1 "$rounds"); do
 done
 
 # Fuzz targets' speed, one process each, when the fuzz preset has been built
-# (scripts/fuzz.sh). Two measures: on the checked-in corpus inputs (libFuzzer's file
-# mode runs each input $corpus_runs times and prints how long that took), and while
-# fuzzing for 10 s from that corpus (mutated inputs, up to the options' max_len).
+# (scripts/fuzz.sh). Three measures: on the checked-in corpus inputs, twice (libFuzzer's
+# file mode runs each input $corpus_runs times and prints how long that took, reading the
+# file at every run; the target's replay binary, built with the same instrumentation,
+# reads it once and times the runs), and while fuzzing for 10 s from that corpus
+# (mutated inputs, up to the options' max_len).
 corpus_runs=100
 : >"$out/fuzz-speed.txt"
-rm -f "$out"/fuzz-corpus-*.txt
+rm -f "$out"/fuzz-corpus-*.txt "$out"/fuzz-replay-*.txt
 if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
   for f in build/fuzz/fuzz/*_fuzzer; do
     t=$(basename "$f")
@@ -73,6 +75,9 @@ if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
     { echo "runs $corpus_runs"
       "$f" -runs="$corpus_runs" "corpus/$t"/* 2>&1 | grep '^Executed ' || true
     } >"$out/fuzz-corpus-$t.txt"
+    { echo "runs $corpus_runs"
+      "${f}_replay" --quiet --time --runs "$corpus_runs" "corpus/$t" 2>/dev/null || true
+    } >"$out/fuzz-replay-$t.txt"
     # As scripts/fuzz.sh fuzzes: the target's options and dictionary, seeded from its
     # checked-in corpus; new units go to a scratch directory, never to corpus/.
     scratch=$(mktemp -d)
