@@ -89,6 +89,7 @@ scanned:
   }
   insb[insi] = top;
   h->count++;
+  if (h->count >= h->ahead_at) [[unlikely]] GrowAhead(h);  // the next doubling's array
   writing.Finish();
 }
 

@@ -70,6 +70,10 @@ class Auditor {
       return std::move(out_);
     }
     if (h_->B == 0 && Growing(h_)) Fail("invariant I2: growing at B=0");
+    if (h_->next != nullptr && (h_->next->B() != h_->B + 1 || h_->next->refs() != 1)) {
+      Fail("invariant I2: the array made ahead has 2^%d buckets at B=%d and %lld holders",
+           h_->next->B(), h_->B, static_cast<long long>(h_->next->refs()));
+    }
     // An old array of the wrong size cannot be walked: stop at the header's report.
     if (!CheckGrowBookkeeping()) return std::move(out_);
 

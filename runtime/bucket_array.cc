@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -23,25 +25,38 @@ namespace {
 // Grow arrays of at least this many bytes are mapped from the kernel. calloc would do
 // the same for a first big block, but once one is freed glibc raises its mmap threshold
 // (up to 32 MiB) and serves the next ones from its heap, which calloc must memset:
-// about 1 ms per 10 MiB, in the single insert that starts the grow. Fresh pages cost a
-// fault each on first touch instead (~1.5 us per 4 KiB here), spread over the inserts.
+// about 1 ms per 10 MiB, in the single insert that starts the grow. Fresh pages need
+// faulting in instead, which the map does ahead of the grow (BucketArray::Prefault).
 constexpr size_t kMapMinBytes = size_t{256} << 10;
-// Arrays made with a hint of at least a huge page are mapped too, aligned to huge pages
-// and advised to use them (MADV_HUGEPAGE; the kernel default here is to use huge pages
-// only where asked). With 4 KiB pages every lookup in a big map adds a TLB miss to its
-// cache misses: inserting 1,000,000 int64 keys with a hint ran 1.7x faster on huge pages.
-// Grow arrays do not ask: the fault that brings in a huge page zeroes 2 MiB at once, and
-// on this VM (where the host also backs the page on first touch) inserts then stalled for
-// 0.5-13 ms, where 4 KiB faults spread over the evacuation keep the slowest under 0.2 ms.
+// Arrays of at least a huge page (grow arrays, and arrays made with a hint; smaller hints
+// come from the heap) are mapped on huge page boundaries and advised to use huge pages
+// (MADV_HUGEPAGE; the kernel default here is to use them only where asked). With 4 KiB
+// pages every lookup in a big map adds a TLB miss to its cache misses (inserting
+// 1,000,000 int64 keys with a hint ran 1.7x faster on huge pages), and each page costs
+// its own fault: 1.5 us on one VM, 11 us on another, whose first access to a page the
+// kernel has just mapped costs 5 us more even when the kernel maps it without a fault.
+// A huge page is one fault, whose cost is zeroing 2 MiB (130 us): 20-40x less per byte
+// there. Taken during a grow, those faults stalled inserts for 0.5-13 ms, several huge
+// pages in a row; made ahead, each is one GrowAhead step, one per thousands of inserts.
 constexpr size_t kHugePageBytes = size_t{2} << 20;
-// Per ReleaseStep: munmap of 256 KiB of touched pages measured ~20 us (a loaded VM,
-// ~75 us per MiB), and freeing this many heap overflow buckets about as long.
+// Prefault's step for arrays on small pages: 16 pages, one madvise of about 15 us.
+constexpr size_t kPrefaultSmallBytes = size_t{64} << 10;
+// Per ReleaseStep: munmap of 256 KiB of touched small pages measured ~20 us (a loaded VM,
+// ~75 us per MiB), of one huge page about as long; freeing this many heap overflow
+// buckets takes about as long too.
 constexpr size_t kReleaseChunkBytes = size_t{256} << 10;
 constexpr size_t kReleaseOverflowBatch = 256;
 // Released grow arrays are zeroed and kept for the next grow to the same size, up to
 // this many bytes in the whole process (MappingCache). It holds every array a map grows
 // through up to about 600,000 int64 entries or 300,000 string entries.
 constexpr size_t kCacheBytes = size_t{64} << 20;
+
+// madvise advice that faults a range in for writing (Linux 5.14; older headers lack it).
+#ifdef MADV_POPULATE_WRITE
+constexpr int kMadvPopulateWrite = MADV_POPULATE_WRITE;
+#else
+constexpr int kMadvPopulateWrite = 23;
+#endif
 
 size_t PageSize() {
   static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -156,21 +171,31 @@ class MappingCache {
   size_t budget_ = kCacheBytes;
 };
 
+// The buckets of an array of 2^b primaries: the primaries and the spare pool.
+uint64_t ArrayBuckets(uint8_t b) { return BucketShift(b) + (b >= 4 ? BucketShift(b - 4) : 0); }
+
+// Whether n buckets for this use come from the kernel rather than the heap.
+bool MapsBuckets(const MapType* t, uint64_t n, BucketArray::Use use) {
+  const size_t bytes = static_cast<size_t>(n) * t->bucketsize;
+  const size_t min = use == BucketArray::kForGrow ? kMapMinBytes : kHugePageBytes;
+  return !kHeapOnly && bytes >= min && t->bucketalign <= PageSize();
+}
+
 // Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length), or
-// null when the block is small for its use or needs more than page alignment.
+// null when the block is small for its use or needs more than page alignment. Blocks
+// of a huge page or more start on a huge page boundary and are advised to use them
+// (the length decides, so the cache's mappings of a length are all alike).
 Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, size_t* mapped) {
+  if (!MapsBuckets(t, n, use)) return nullptr;
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
-  bool grow = use == BucketArray::kForGrow;
-  if (kHeapOnly || bytes < (grow ? kMapMinBytes : kHugePageBytes) ||
-      t->bucketalign > PageSize()) {
-    return nullptr;
-  }
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
-  if (grow) {
+  if (use == BucketArray::kForGrow) {
     if (void* p = MappingCache::Get().Take(len)) {
       *mapped = len;
       return static_cast<Bucket*>(p);
     }
+  }
+  if (len < kHugePageBytes) {
     void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     *mapped = len;
@@ -221,6 +246,10 @@ size_t CachedMappingBytes() { return MappingCache::Get().CachedBytes(); }
 size_t SetMappingCacheBudget(size_t bytes) { return MappingCache::Get().SetBudget(bytes); }
 bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
 bool BigArraysAreMapped() { return !kHeapOnly; }
+AheadArray AheadArrayOf(const HMap* h) {
+  if (h->next == nullptr) return {};
+  return {h->next->B(), h->next->PrefaultLeft()};
+}
 
 void* AllocObject(uint32_t size, uint32_t align) {
   return ::operator new(size, std::align_val_t(align));
@@ -228,10 +257,10 @@ void* AllocObject(uint32_t size, uint32_t align) {
 void FreeObject(void* p, uint32_t align) { ::operator delete(p, std::align_val_t(align)); }
 
 BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
-  uint64_t nspare = b >= 4 ? BucketShift(b - 4) : 0;
+  uint64_t nspare = ArrayBuckets(b) - BucketShift(b);
   size_t mapped = 0;
-  Bucket* base = MapZeroedBuckets(t, BucketShift(b) + nspare, use, &mapped);
-  if (base == nullptr) base = AllocZeroedBuckets(t, BucketShift(b) + nspare);
+  Bucket* base = MapZeroedBuckets(t, ArrayBuckets(b), use, &mapped);
+  if (base == nullptr) base = AllocZeroedBuckets(t, ArrayBuckets(b));
   BucketArray* a;
   try {
     a = new BucketArray();
@@ -249,8 +278,38 @@ BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   a->nspare_ = nspare;
   a->base_ = base;
   a->mapped_ = mapped;
+  a->huge_ = mapped >= kHugePageBytes;
   a->cacheable_ = mapped != 0 && use == kForGrow;
   return a;
+}
+
+bool BucketArray::MappedForGrow(const MapType* t, uint8_t b) {
+  return MapsBuckets(t, ArrayBuckets(b), kForGrow);
+}
+
+size_t BucketArray::PrefaultStep() const { return huge_ ? kHugePageBytes : kPrefaultSmallBytes; }
+
+size_t BucketArray::Prefault() {
+  if (mapped_ == 0) return 0;
+  const size_t end = std::min(mapped_, resident_ + PrefaultStep());
+  if (end > resident_) {
+    // Nobody has written the array, so a write of zero to each page faults it in without
+    // changing it. MADV_POPULATE_WRITE (Linux 5.14) does the same in the kernel, without
+    // taking a fault per page; where it is unknown, write.
+    static std::atomic<bool> no_populate{false};
+    bool populated = false;
+    if (!no_populate.load(std::memory_order_relaxed)) {
+      populated = madvise(base_ + resident_, end - resident_, kMadvPopulateWrite) == 0;
+      if (!populated && errno == EINVAL) no_populate.store(true, std::memory_order_relaxed);
+    }
+    if (!populated) {
+      for (size_t off = resident_; off < end; off += PageSize()) {
+        reinterpret_cast<volatile unsigned char*>(base_)[off] = 0;
+      }
+    }
+    resident_ = end;
+  }
+  return PrefaultLeft();
 }
 
 void BucketArray::Release() {
@@ -305,9 +364,13 @@ bool BucketArray::ReleaseStep() {
     std::memset(base_ + dirty_, 0, kReleaseChunkBytes);
     return false;
   }
-  if (!caching_ && mapped_ > kReleaseChunkBytes) {  // from the end: base_ stays the start
-    mapped_ -= kReleaseChunkBytes;
-    munmap(base_ + mapped_, kReleaseChunkBytes);
+  // From the end (base_ stays the start), a whole huge page at a time where they are
+  // huge: unmapping part of one splits it first.
+  const size_t chunk = huge_ ? kHugePageBytes : kReleaseChunkBytes;
+  if (!caching_ && mapped_ > chunk) {
+    const size_t piece = mapped_ % chunk != 0 ? mapped_ % chunk : chunk;
+    mapped_ -= piece;
+    munmap(base_ + mapped_, piece);
     return false;
   }
   delete this;  // at most one more piece

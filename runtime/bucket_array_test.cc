@@ -338,4 +338,108 @@ TEST(MappingCache, ArraysBeyondTheBudgetAreUnmappedAsBefore) {
   EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
 }
 
+// The array of the next doubling, made ahead (bucket.h, "Memory"; HMap::next). It is
+// memory management only: nothing of it may be observable but through the peer.
+namespace ahead {
+
+using gomap::internal::AheadArrayOf;
+
+// The count at which the insert of a new key doubles a map of 2^B buckets.
+int64_t GrowAt(int B) { return 13 * ((int64_t{1} << B) / 2); }
+
+// Inserts Key-like int64 keys from n on until the map has an array made ahead (or until
+// `to`); returns the new n.
+int64_t InsertUntilAhead(Map<int64_t, int64_t>& m, int64_t n, int64_t to) {
+  for (; n < to && AheadArrayOf(MapPeer::Header(m)).B < 0; n++) m.Set(n * 2654435761, n);
+  return n;
+}
+
+TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
+  CacheScope scope(0);  // fresh mappings only
+  auto m = Map<int64_t, int64_t>::Make();
+  int64_t n = 0;
+  int doublings = 0;
+  while (n < 400000) {
+    n = InsertUntilAhead(m, n, 400000);
+    const auto* h = MapPeer::Header(m);
+    const auto ahead = AheadArrayOf(h);
+    if (ahead.B < 0) break;
+    // Made from 7/8 of the load that triggers the doubling, for the next B.
+    const int B = h->B;
+    ASSERT_EQ(ahead.B, B + 1);
+    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 8);
+    EXPECT_LT(m.Len(), GrowAt(B));
+    ASSERT_TRUE(AuditClean(m));
+    // Faulted in a piece per insert, all of it before the doubling, which takes it.
+    const void* made = h->next;
+    size_t left = ahead.left;
+    while (h->oldbuckets == nullptr) {
+      left = AheadArrayOf(h).left;
+      m.Set(n * 2654435761, n);
+      n++;
+    }
+    EXPECT_EQ(left, 0u) << "not all resident when the doubling started, B=" << B;
+    EXPECT_EQ(static_cast<const void*>(h->buckets), made);
+    EXPECT_EQ(h->next, nullptr);
+    doublings++;
+  }
+  if (kArraysMapped) {
+    EXPECT_GE(doublings, 3);  // B = 13 .. 16 have mapped arrays for int64 (144-byte buckets)
+  } else {
+    EXPECT_EQ(doublings, 0);  // heap arrays are never made ahead
+  }
+  ASSERT_TRUE(AuditClean(m));
+  for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+}
+
+TEST(GrowAhead, DeletesClearAndDestructionWithAnArrayMadeAhead) {
+  CacheScope scope;
+  Counted::live = 0;
+  {
+    auto m = Map<std::string, Counted>::Make();
+    int64_t n = 0;
+    while (n < 100000 && AheadArrayOf(MapPeer::Header(m)).B < 0) {
+      m.Set(LongKey(n), Counted(n));
+      n++;
+    }
+    if (!kArraysMapped) {
+      EXPECT_EQ(AheadArrayOf(MapPeer::Header(m)).B, -1);
+      return;
+    }
+    ASSERT_GE(AheadArrayOf(MapPeer::Header(m)).B, 0);
+    const void* made = MapPeer::Header(m)->next;
+    // An iterator begun now sees every entry once through the doubling that follows.
+    auto it = m.Range();
+    const int64_t before = n;
+    for (int64_t i = 0; i < n; i += 2) m.Delete(LongKey(i));  // deletes keep it
+    EXPECT_EQ(MapPeer::Header(m)->next, made);
+    ASSERT_TRUE(AuditClean(m));
+    std::set<std::string> seen;
+    while (it.Next()) ASSERT_TRUE(seen.insert(it.Key()).second) << it.Key();
+    for (int64_t i = 1; i < before; i += 2) ASSERT_EQ(seen.count(LongKey(i)), 1u) << i;
+    m.Clear();  // keeps B, and so the array made for B + 1
+    EXPECT_EQ(MapPeer::Header(m)->next, made);
+    EXPECT_EQ(Counted::live, 0);
+    ASSERT_TRUE(AuditClean(m));
+    // Refilled past the doubling, which takes it; every entry is there.
+    for (n = 0; MapPeer::Header(m)->oldbuckets == nullptr; n++) m.Set(Key(n), Counted(n));
+    EXPECT_EQ(static_cast<const void*>(MapPeer::Header(m)->buckets), made);
+    ASSERT_TRUE(AuditClean(m));
+    for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(Key(i)).first.v, i) << i;
+    EXPECT_EQ(Counted::live, n);
+    // Destroyed with the next one made ahead: it goes back like any grow array.
+    while (AheadArrayOf(MapPeer::Header(m)).B < 0) {
+      m.Set(Key(n), Counted(n));
+      n++;
+    }
+    const size_t cached = CachedMappingBytes();
+    m = Map<std::string, Counted>();
+    EXPECT_GT(CachedMappingBytes(), cached);
+  }
+  EXPECT_EQ(Counted::live, 0);
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
+}
+
+}  // namespace ahead
+
 }  // namespace

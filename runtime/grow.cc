@@ -19,6 +19,7 @@
 // throws, so an exception leaves the old chain unevacuated and the map consistent.
 #include <algorithm>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "internal/core.h"
@@ -69,12 +70,50 @@ void FinishDying(HMap* h) {
   a->Release();
 }
 
+namespace {
+
+// The count at which the next insert of a new key starts a doubling (OverLoadFactor).
+int64_t GrowAt(uint8_t B) {
+  return kLoadFactorNum * static_cast<int64_t>(BucketShift(B) / kLoadFactorDen);
+}
+
+}  // namespace
+
+int64_t AheadFrom(const HMap* h) {
+  if (!BucketArray::MappedForGrow(h->type, h->B + 1)) return INT64_MAX;  // from the heap
+  return GrowAt(h->B) - GrowAt(h->B) / 8;
+}
+
+void GrowAhead(HMap* h) {
+  if (h->next == nullptr) {
+    try {
+      h->next = BucketArray::New(h->type, h->B + 1, BucketArray::kForGrow);
+    } catch (const std::bad_alloc&) {
+      h->ahead_at = INT64_MAX;  // HashGrow allocates it then, as it would have anyway
+      return;
+    }
+  }
+  const size_t left = h->next->Prefault();
+  if (left == 0) {
+    h->ahead_at = INT64_MAX;  // until HashGrow takes it and sets the next start
+    return;
+  }
+  // The rest spread over the inserts left before the doubling, one step every `every`
+  // inserts, so that it is resident a step early (deletes only give it more time).
+  const size_t step = h->next->PrefaultStep();
+  const int64_t steps = static_cast<int64_t>((left + step - 1) / step);
+  const int64_t every = (GrowAt(h->B) - h->count) / (steps + 1);
+  h->ahead_at = h->count + std::max<int64_t>(every, 1);
+}
+
 void HashGrow(HMap* h) {
   // If we've hit the load factor, get bigger. Otherwise there are too many overflow
   // buckets, so keep the same number of buckets and "grow" laterally.
   uint8_t bigger = OverLoadFactor(h->count + 1, h->B) ? 1 : 0;
-  // May throw: no change yet.
-  BucketArray* fresh = BucketArray::New(h->type, h->B + bigger, BucketArray::kForGrow);
+  // May throw: no change yet. A doubling takes the array made ahead, if there is one.
+  BucketArray* fresh = bigger && h->next != nullptr
+                           ? std::exchange(h->next, nullptr)
+                           : BucketArray::New(h->type, h->B + bigger, BucketArray::kForGrow);
   uint8_t f = Flags(h);
   uint8_t nf = f & static_cast<uint8_t>(~(kIterator | kOldIterator));
   if (f & kIterator) nf |= kOldIterator;  // iterators on the current array now use the old one
@@ -85,6 +124,7 @@ void HashGrow(HMap* h) {
   h->B += bigger;
   h->nevacuate = 0;
   h->noverflow = 0;
+  if (bigger) h->ahead_at = AheadFrom(h);
   // The actual copying of the hash table data is done incrementally by GrowWork.
 }
 

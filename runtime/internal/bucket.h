@@ -22,6 +22,16 @@
 // arrays are zeroed (the same bounded piece per write) and cached for the next grow to
 // their size instead of unmapped, while the process-wide cache has room (64 MiB), so
 // that a map that grows again does not fault in fresh pages.
+//
+// A fresh mapping's pages fault on first touch, and a doubling touches its new array
+// all over at once (every insert evacuates into two random buckets and writes a third).
+// Taken that way, the faults were most of the time of growing a map to 1,000,000
+// entries, and its slowest inserts, on a VM where a fault costs 11 us. So the array for
+// the next doubling is made ahead (HMap::next, GrowAhead in grow.cc): from 7/8 of the
+// load that triggers it, each insert that is due faults in one more piece (Prefault: a
+// huge page, or 64 KiB of small pages in one madvise), spread so that the array is
+// resident when HashGrow takes it. Only mapped grow arrays are made ahead; the heap's
+// small ones are not. bucket_array.cc has the measurements.
 #ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 #define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 
@@ -114,6 +124,15 @@ class BucketArray {
   void BeginRelease();
   bool ReleaseStep();
 
+  // Whether New(t, b, kForGrow) maps its memory (only such arrays are made ahead).
+  static bool MappedForGrow(const MapType* t, uint8_t b);
+  // Faults in the next PrefaultStep() bytes (from the start) of a mapped array that
+  // nobody has written yet; returns the bytes still to fault in (0 for heap arrays,
+  // which need nothing). A step is a huge page where the array has them, else 64 KiB.
+  size_t Prefault();
+  size_t PrefaultStep() const;
+  size_t PrefaultLeft() const { return mapped_ - resident_; }
+
   // Chains whose objects were destroyed by a moving evacuation.
   void MarkCleared(uint64_t j) { cleared_[j / 64] |= uint64_t{1} << (j % 64); }
   bool IsCleared(uint64_t j) const {
@@ -143,6 +162,8 @@ class BucketArray {
   uint64_t next_spare_ = 0;  // index of the next unused spare, counted from the end of the primaries
   Bucket* base_ = nullptr;
   size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
+  size_t resident_ = 0;  // bytes from base_ that Prefault has faulted in
+  bool huge_ = false;    // mapped on huge page boundaries, advised to use them
   bool objects_destroyed_ = false;  // BeginRelease ran
   // cacheable_: mapped for a grow, and not given up on by StartCaching; caching_: room
   // is reserved in the cache, and the first dirty_ bytes are still to be zeroed.

@@ -30,6 +30,12 @@ void RetireArray(HMap* h, BucketArray* a);
 void ReleaseDyingStep(HMap* h);
 void FinishDying(HMap* h);
 
+// grow.cc: the next doubling's array made ahead (bucket.h: "Memory"). GrowAhead is
+// called by an insert that brought count to h->ahead_at: it makes or faults in a piece
+// of h->next and sets the next ahead_at. AheadFrom(B) is where that starts at B.
+void GrowAhead(HMap* h);
+int64_t AheadFrom(const HMap* h);
+
 // The writer protocol of mapassign/mapdelete/mapclear: the caller has already checked
 // hashWriting and hashed the key (a throwing hash must leave the map untouched); this
 // toggles the bit (XOR, as Go: two racing writers cancel and one gets caught at exit),

@@ -56,6 +56,12 @@ struct HMap {
   // gomap: the old array of a finished grow whose memory is being handed back a piece
   // per write (bucket.h: "Memory"). Nothing reads it; no iterator holds it.
   BucketArray* dying = nullptr;
+  // gomap: the array the next doubling will take, made before it is due and faulted in
+  // a piece per insert (bucket.h: "Memory"); null when none is being prepared. Nothing
+  // reads or writes its buckets until HashGrow takes it.
+  BucketArray* next = nullptr;
+  // gomap: the count at which an insert next works on `next` (GrowAhead, grow.cc).
+  int64_t ahead_at = INT64_MAX;
   // Map handles and live iterators sharing this table; the last one frees it.
   std::atomic<int64_t> refs{1};
   const MapType* type = nullptr;  // owned

@@ -27,6 +27,13 @@ bool CachedMappingsAreZero();
 // Whether big arrays are mapped (and so cached) at all: not under AddressSanitizer,
 // where every array comes from the heap.
 bool BigArraysAreMapped();
+// The array a map is making ahead for its next doubling (HMap::next): its B, and the
+// bytes of it still to fault in. B is -1 when there is none.
+struct AheadArray {
+  int B = -1;
+  size_t left = 0;
+};
+AheadArray AheadArrayOf(const HMap* h);
 
 struct MapPeer {
   template <class M>
