@@ -265,7 +265,7 @@ class Map {
     if constexpr (kKind != internal::KeyKind::kGeneric) {
       if (h_->count == 0) return nullptr;
       if (Unhindered(h_)) {
-        return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, int j) {
+        return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, size_t j) {
           return *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j)) == key;
         });
       }
@@ -297,11 +297,11 @@ class Map {
                                                        uint64_t hash, KeyEq&& eq) {
     using internal::Bucket;
     Bucket* b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
-    int i;
+    size_t i;
     b = internal::ScanChain(b, internal::TopHash(hash),
                             static_cast<uint32_t>(kLayout.overflowoff), eq, &i);
     if (b == nullptr) return nullptr;
-    unsigned char* e = b + kLayout.elemoff + static_cast<size_t>(i) * kLayout.elemsize;
+    unsigned char* e = b + kLayout.elemoff + i * kLayout.elemsize;
     if constexpr (kLayout.indirect_elem) {
       return *reinterpret_cast<void**>(e);
     } else {

@@ -121,32 +121,36 @@ inline SlotMask MatchEmptyRest(TopHashes t) { return MatchByte(t, kEmptyRest); }
 inline SlotMask SlotsBefore(SlotMask stop) { return (stop & (0 - stop)) - 1; }
 // Flags of the slots up to and including the first flag of `stop` (all when stop is 0).
 inline SlotMask SlotsThrough(SlotMask stop) { return stop ? stop ^ (stop - 1) : ~SlotMask{0}; }
-// The slot of the lowest flag of a non-zero mask.
-inline int FirstSlot(SlotMask mask) { return std::countr_zero(mask) >> kSlotMaskShift; }
+// The slot of the lowest flag of a non-zero mask (unsigned: as an index it needs no
+// sign extension).
+inline unsigned FirstSlot(SlotMask mask) {
+  return static_cast<unsigned>(std::countr_zero(mask)) >> kSlotMaskShift;
+}
 
 // Go's lookup loop over one chain (mapaccess): the candidates of each bucket are the
 // slots holding top before its first kEmptyRest, tried in slot order; a kEmptyRest
-// ends the search. eq(b, i) compares the key of slot i of bucket b. Returns the bucket
-// and sets *out_i, or returns null.
+// ends the search. b is the chain's primary bucket (never null); eq(b, i) compares the
+// key of slot i of bucket b. Returns the bucket and sets *out_i, or returns null.
 //
-// The key of the first candidate is loaded as soon as the tophash match is known; the
-// kEmptyRest test (never true before a full slot in a healthy map, invariant I8) is a
-// well-predicted branch beside it rather than a step on the way to the key load.
-template <class Eq>
-inline Bucket* ScanChain(Bucket* b, uint8_t top, uint32_t overflowoff, Eq&& eq, int* out_i) {
-  for (; b != nullptr; b = *reinterpret_cast<Bucket**>(b + overflowoff)) {
+// A candidate holds top >= kMinTopHash, so it is a full slot, and in a healthy map no
+// full slot comes after a kEmptyRest of its chain (invariant I8, which Audit checks):
+// every candidate is one Go's loop reaches. So the kEmptyRest test waits until a bucket
+// has no candidate left, and a hit, the path that matters most, is the tophash match and
+// the key compare alone. A miss still ends at the first kEmptyRest, as in Go.
+template <class Eq, class Index>
+inline Bucket* ScanChain(Bucket* b, uint8_t top, uint32_t overflowoff, Eq&& eq, Index* out_i) {
+  do {
     TopHashes w = LoadTopHashes(b);
-    SlotMask rest = MatchEmptyRest(w);
     for (SlotMask m = MatchTopHash(w, top); m != 0; m &= m - 1) {
-      if (rest & ((m & (0 - m)) - 1)) return nullptr;  // a kEmptyRest comes first
-      int i = FirstSlot(m);
+      const Index i = static_cast<Index>(FirstSlot(m));
       if (eq(b, i)) {
         *out_i = i;
         return b;
       }
     }
-    if (rest != 0) return nullptr;
-  }
+    if (MatchEmptyRest(w) != 0) return nullptr;
+    b = *reinterpret_cast<Bucket**>(b + overflowoff);
+  } while (b != nullptr);
   return nullptr;
 }
 
@@ -180,10 +184,10 @@ inline bool KeyBytesEqual(const char* p, const char* q, size_t n) {
 // The slot of key i for a key type stored in place with alignment at most 8: the
 // layout LayoutMapType (make.cc) computes for it, keyoff = 8, keysize = sizeof(K).
 template <class K>
-inline void* DirectKeySlot(Bucket* b, int i) {
+inline void* DirectKeySlot(Bucket* b, size_t i) {
   static_assert(sizeof(K) <= 128 && alignof(K) <= kBucketCnt,
                 "stored in place (kMaxKeySize), right after the 8 tophash bytes");
-  return b + kBucketCnt + static_cast<size_t>(i) * sizeof(K);
+  return b + kBucketCnt + i * sizeof(K);
 }
 
 }  // namespace gomap::internal
