@@ -28,7 +28,7 @@ namespace {
 // about 1 ms per 10 MiB, in the single insert that starts the grow. Fresh pages need
 // faulting in instead, which the map does ahead of the grow (BucketArray::Prefault).
 constexpr size_t kMapMinBytes = size_t{256} << 10;
-// Arrays of at least a huge page (grow arrays, and arrays made with a hint; smaller hints
+// Arrays of at least a huge page made ahead of a doubling or with a hint (smaller hints
 // come from the heap) are mapped on huge page boundaries and advised to use huge pages
 // (MADV_HUGEPAGE; the kernel default here is to use them only where asked). With 4 KiB
 // pages every lookup in a big map adds a TLB miss to its cache misses (inserting
@@ -38,6 +38,8 @@ constexpr size_t kMapMinBytes = size_t{256} << 10;
 // A huge page is one fault, whose cost is zeroing 2 MiB (130 us): 20-40x less per byte
 // there. Taken during a grow, those faults stalled inserts for 0.5-13 ms, several huge
 // pages in a row; made ahead, each is one GrowAhead step, one per thousands of inserts.
+// A grow array made in the insert that starts the grow (a same-size grow, or a doubling
+// whose array could not be made ahead) keeps small pages for that reason.
 constexpr size_t kHugePageBytes = size_t{2} << 20;
 // Prefault's step for arrays on small pages: 16 pages, one madvise of about 15 us.
 constexpr size_t kPrefaultSmallBytes = size_t{64} << 10;
@@ -92,12 +94,14 @@ class MappingCache {
     static MappingCache* cache = new MappingCache();  // never destroyed: no exit order
     return *cache;
   }
-  // A cached mapping of exactly len bytes, all zero, or null.
-  void* Take(size_t len) {
+  // A cached mapping of exactly len bytes, all zero, or null; *huge says whether it is
+  // on huge pages.
+  void* Take(size_t len, bool* huge) {
     std::lock_guard<std::mutex> lock(mu_);
     for (size_t i = 0; i < free_.size(); i++) {
       if (free_[i].len == len) {
         void* p = free_[i].p;
+        *huge = free_[i].huge;
         free_[i] = free_.back();
         free_.pop_back();
         bytes_ -= len;
@@ -122,10 +126,10 @@ class MappingCache {
     reserved_++;
     return true;
   }
-  void Put(void* p, size_t len) noexcept {
+  void Put(void* p, size_t len, bool huge) noexcept {
     std::lock_guard<std::mutex> lock(mu_);
     reserved_--;
-    free_.push_back({p, len});  // within the capacity Reserve made
+    free_.push_back({p, len, huge});  // within the capacity Reserve made
   }
   // Unmaps every cached mapping (reserved room stays reserved, and the list keeps its
   // capacity for it).
@@ -163,6 +167,7 @@ class MappingCache {
   struct Entry {
     void* p;
     size_t len;
+    bool huge;
   };
   std::mutex mu_;
   std::vector<Entry> free_;
@@ -177,25 +182,29 @@ uint64_t ArrayBuckets(uint8_t b) { return BucketShift(b) + (b >= 4 ? BucketShift
 // Whether n buckets for this use come from the kernel rather than the heap.
 bool MapsBuckets(const MapType* t, uint64_t n, BucketArray::Use use) {
   const size_t bytes = static_cast<size_t>(n) * t->bucketsize;
-  const size_t min = use == BucketArray::kForGrow ? kMapMinBytes : kHugePageBytes;
+  const size_t min = use == BucketArray::kForMake ? kHugePageBytes : kMapMinBytes;
   return !kHeapOnly && bytes >= min && t->bucketalign <= PageSize();
 }
 
-// Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length), or
-// null when the block is small for its use or needs more than page alignment. Blocks
-// of a huge page or more start on a huge page boundary and are advised to use them
-// (the length decides, so the cache's mappings of a length are all alike).
-Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, size_t* mapped) {
+// Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length and
+// *huge), or null when the block is small for its use or needs more than page alignment.
+// Grow arrays come from the cache when it has one of the length. Otherwise arrays made
+// with a hint or ahead of a doubling, of a huge page or more, start on a huge page
+// boundary and are advised to use them; a grow array made inside the insert that starts
+// the grow is not (its faults would be huge pages zeroed during the grow).
+Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, size_t* mapped,
+                         bool* huge) {
   if (!MapsBuckets(t, n, use)) return nullptr;
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
-  if (use == BucketArray::kForGrow) {
-    if (void* p = MappingCache::Get().Take(len)) {
+  if (use != BucketArray::kForMake) {
+    if (void* p = MappingCache::Get().Take(len, huge)) {
       *mapped = len;
       return static_cast<Bucket*>(p);
     }
   }
-  if (len < kHugePageBytes) {
+  *huge = false;
+  if (len < kHugePageBytes || use == BucketArray::kForGrow) {
     void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     *mapped = len;
@@ -214,6 +223,7 @@ Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, siz
   // Advice only: where the kernel has no huge page at hand it maps small ones.
   madvise(reinterpret_cast<void*>(aligned), len, MADV_HUGEPAGE);
   *mapped = len;
+  *huge = true;
   return reinterpret_cast<Bucket*>(aligned);
 }
 
@@ -259,7 +269,8 @@ void FreeObject(void* p, uint32_t align) { ::operator delete(p, std::align_val_t
 BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   uint64_t nspare = ArrayBuckets(b) - BucketShift(b);
   size_t mapped = 0;
-  Bucket* base = MapZeroedBuckets(t, ArrayBuckets(b), use, &mapped);
+  bool huge = false;
+  Bucket* base = MapZeroedBuckets(t, ArrayBuckets(b), use, &mapped, &huge);
   if (base == nullptr) base = AllocZeroedBuckets(t, ArrayBuckets(b));
   BucketArray* a;
   try {
@@ -278,13 +289,19 @@ BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   a->nspare_ = nspare;
   a->base_ = base;
   a->mapped_ = mapped;
-  a->huge_ = mapped >= kHugePageBytes;
-  a->cacheable_ = mapped != 0 && use == kForGrow;
+  a->huge_ = huge;
+  a->cacheable_ = mapped != 0 && use != kForMake;
   return a;
 }
 
 bool BucketArray::MappedForGrow(const MapType* t, uint8_t b) {
-  return MapsBuckets(t, ArrayBuckets(b), kForGrow);
+  return MapsBuckets(t, ArrayBuckets(b), kAhead);
+}
+
+void BucketArray::ReleaseUnwritten() {
+  objects_destroyed_ = true;  // there are none: nothing to walk
+  unwritten_ = true;          // and nothing to zero for the cache
+  Release();
 }
 
 size_t BucketArray::PrefaultStep() const { return huge_ ? kHugePageBytes : kPrefaultSmallBytes; }
@@ -296,17 +313,26 @@ size_t BucketArray::Prefault() {
     // Nobody has written the array, so a write of zero to each page faults it in without
     // changing it. MADV_POPULATE_WRITE (Linux 5.14) does the same in the kernel, without
     // taking a fault per page; where it is unknown, write.
+    // Any other failure (no memory) ends the faulting in ahead: the grow will fault in
+    // what is left, as it would have anyway. The caller's errno is kept.
     static std::atomic<bool> no_populate{false};
+    const int saved_errno = errno;
     bool populated = false;
     if (!no_populate.load(std::memory_order_relaxed)) {
       populated = madvise(base_ + resident_, end - resident_, kMadvPopulateWrite) == 0;
-      if (!populated && errno == EINVAL) no_populate.store(true, std::memory_order_relaxed);
+      if (!populated && errno != EINVAL) {
+        errno = saved_errno;
+        resident_ = mapped_;
+        return 0;
+      }
+      if (!populated) no_populate.store(true, std::memory_order_relaxed);
     }
     if (!populated) {
       for (size_t off = resident_; off < end; off += PageSize()) {
         reinterpret_cast<volatile unsigned char*>(base_)[off] = 0;
       }
     }
+    errno = saved_errno;
     resident_ = end;
   }
   return PrefaultLeft();
@@ -323,7 +349,7 @@ BucketArray::~BucketArray() {
     FreeBuckets(t_, base_);
   } else if (caching_ || StartCaching()) {
     std::memset(base_, 0, dirty_);
-    MappingCache::Get().Put(base_, mapped_);
+    MappingCache::Get().Put(base_, mapped_, huge_);
   } else {
     munmap(base_, mapped_);
   }
@@ -335,8 +361,9 @@ bool BucketArray::StartCaching() {
     return false;
   }
   caching_ = true;
-  // The bytes ever written: the primaries and the spares handed out.
-  dirty_ = static_cast<size_t>(nbuckets() + next_spare_) * t_->bucketsize;
+  // The bytes ever written: the primaries and the spares handed out (none at all for an
+  // array made ahead that no grow took).
+  dirty_ = unwritten_ ? 0 : static_cast<size_t>(nbuckets() + next_spare_) * t_->bucketsize;
   return true;
 }
 

@@ -364,10 +364,10 @@ TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
     const auto* h = MapPeer::Header(m);
     const auto ahead = AheadArrayOf(h);
     if (ahead.B < 0) break;
-    // Made from 7/8 of the load that triggers the doubling, for the next B.
+    // Made from 15/16 of the load that triggers the doubling, for the next B.
     const int B = h->B;
     ASSERT_EQ(ahead.B, B + 1);
-    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 8);
+    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 16);
     EXPECT_LT(m.Len(), GrowAt(B));
     ASSERT_TRUE(AuditClean(m));
     // Faulted in a piece per insert, all of it before the doubling, which takes it.
@@ -388,6 +388,26 @@ TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
   } else {
     EXPECT_EQ(doublings, 0);  // heap arrays are never made ahead
   }
+  ASSERT_TRUE(AuditClean(m));
+  for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+}
+
+// A map made for n entries makes nothing ahead until it holds more than n, even when n
+// is in the last sixteenth before the doubling.
+TEST(GrowAhead, NotBeforeTheMapOutgrowsItsHint) {
+  CacheScope scope;
+  const int64_t hint = GrowAt(14) - 496;  // B = 14 for int64 keys
+  auto m = Map<int64_t, int64_t>::Make(hint);
+  const auto* h = MapPeer::Header(m);
+  ASSERT_EQ(h->B, 14);
+  ASSERT_GT(hint, GrowAt(14) - GrowAt(14) / 16);
+  for (int64_t i = 0; i < hint; i++) m.Set(i * 2654435761, i);
+  EXPECT_EQ(AheadArrayOf(h).B, -1);
+  m.Set(hint * 2654435761, hint);
+  EXPECT_EQ(AheadArrayOf(h).B, kArraysMapped ? 15 : -1);
+  int64_t n = hint + 1;
+  for (; h->oldbuckets == nullptr; n++) m.Set(n * 2654435761, n);
+  EXPECT_EQ(h->next, nullptr);
   ASSERT_TRUE(AuditClean(m));
   for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
 }

@@ -81,13 +81,13 @@ int64_t GrowAt(uint8_t B) {
 
 int64_t AheadFrom(const HMap* h) {
   if (!BucketArray::MappedForGrow(h->type, h->B + 1)) return INT64_MAX;  // from the heap
-  return GrowAt(h->B) - GrowAt(h->B) / 8;
+  return GrowAt(h->B) - GrowAt(h->B) / 16;
 }
 
 void GrowAhead(HMap* h) {
   if (h->next == nullptr) {
     try {
-      h->next = BucketArray::New(h->type, h->B + 1, BucketArray::kForGrow);
+      h->next = BucketArray::New(h->type, h->B + 1, BucketArray::kAhead);
     } catch (const std::bad_alloc&) {
       h->ahead_at = INT64_MAX;  // HashGrow allocates it then, as it would have anyway
       return;

@@ -1,5 +1,6 @@
 // Creation and lifetime: Go's makemap (plus the layout Go's compiler computes for each
 // map type), and the reference counting that stands in for Go's GC.
+#include <algorithm>
 #include <cstdint>
 #include <new>
 
@@ -49,7 +50,8 @@ HMap* MakeMap(const MapType* t, int64_t hint) {
   uint8_t B = 0;
   while (OverLoadFactor(hint, B)) B++;
   h->B = B;
-  h->ahead_at = AheadFrom(h);
+  // A map made for `hint` entries makes its next array only once it holds more.
+  h->ahead_at = std::max(AheadFrom(h), hint + 1);
   // Allocate the initial hash table. If B == 0, the buckets field is allocated lazily
   // by MapAssign.
   if (B != 0) {
@@ -69,7 +71,7 @@ void RetainMap(HMap* h) { h->refs.fetch_add(1, std::memory_order_relaxed); }
 void ReleaseMap(HMap* h) {
   if (h->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
   if (h->dying) h->dying->Release();
-  if (h->next) h->next->Release();
+  if (h->next) h->next->ReleaseUnwritten();
   if (h->oldbuckets) h->oldbuckets->Release();
   if (h->buckets) h->buckets->Release();
   h->type->destroy(h->type);

@@ -27,11 +27,13 @@
 // all over at once (every insert evacuates into two random buckets and writes a third).
 // Taken that way, the faults were most of the time of growing a map to 1,000,000
 // entries, and its slowest inserts, on a VM where a fault costs 11 us. So the array for
-// the next doubling is made ahead (HMap::next, GrowAhead in grow.cc): from 7/8 of the
-// load that triggers it, each insert that is due faults in one more piece (Prefault: a
-// huge page, or 64 KiB of small pages in one madvise), spread so that the array is
-// resident when HashGrow takes it. Only mapped grow arrays are made ahead; the heap's
-// small ones are not. bucket_array.cc has the measurements.
+// the next doubling is made ahead (HMap::next, GrowAhead in grow.cc): from 15/16 of the
+// load that triggers it (or past the hint, for a map made with a bigger one), each
+// insert that is due faults in one more piece (Prefault: a huge page, or 64 KiB of
+// small pages in one madvise), spread so that the array is resident when HashGrow takes
+// it. Only mapped grow arrays are made ahead; the heap's small ones are not. A map that
+// stops growing in that last sixteenth holds the array unused: memory for speed, as a
+// map in the middle of a grow holds both arrays. bucket_array.cc has the measurements.
 #ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 #define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 
@@ -94,12 +96,15 @@ class BucketArray {
  public:
   // 2^b zeroed primaries; for b >= 4 also 2^(b-4) spare overflow buckets (Go's
   // makeBucketArray). Throws std::bad_alloc; starts with one reference.
-  // kForGrow: the array is for a grow, allocated inside an insert; a big one (256 KiB)
-  // is then mapped from the kernel (no memset, released piecemeal). Other arrays (make
-  // with a hint, clear) come from the heap, where recycled memory costs less than fresh
-  // pages, except big ones for make (2 MiB or more): those are mapped on huge page
-  // boundaries, with MADV_HUGEPAGE (bucket_array.cc says why grows do not).
-  enum Use { kForMake, kForGrow };
+  // kForGrow: the array is for a grow, allocated inside the insert that starts it;
+  // kAhead: for the next doubling, made ahead of it (GrowAhead). Big ones (256 KiB) are
+  // mapped from the kernel (no memset, released piecemeal, cached for reuse); those made
+  // ahead of 2 MiB or more on huge pages. Other arrays (make with a hint, clear) come
+  // from the heap, where recycled memory costs less than fresh pages, except big ones
+  // for make (2 MiB or more), mapped on huge pages too. A grow array made inside an
+  // insert keeps small pages: its huge pages would be faulted in (2 MiB zeroed each)
+  // during the grow (bucket_array.cc has the measurements).
+  enum Use { kForMake, kForGrow, kAhead };
   static BucketArray* New(const MapType* t, uint8_t b, Use use = kForMake);
 
   void Retain() { refs_.fetch_add(1, std::memory_order_relaxed); }
@@ -124,8 +129,11 @@ class BucketArray {
   void BeginRelease();
   bool ReleaseStep();
 
-  // Whether New(t, b, kForGrow) maps its memory (only such arrays are made ahead).
+  // Whether New(t, b, kAhead) maps its memory (only such arrays are made ahead).
   static bool MappedForGrow(const MapType* t, uint8_t b);
+  // Release() for an array made ahead that no grow took: nobody wrote it, so there are
+  // no objects to destroy and nothing to zero before it is cached.
+  void ReleaseUnwritten();
   // Faults in the next PrefaultStep() bytes (from the start) of a mapped array that
   // nobody has written yet; returns the bytes still to fault in (0 for heap arrays,
   // which need nothing). A step is a huge page where the array has them, else 64 KiB.
@@ -164,6 +172,7 @@ class BucketArray {
   size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
   size_t resident_ = 0;  // bytes from base_ that Prefault has faulted in
   bool huge_ = false;    // mapped on huge page boundaries, advised to use them
+  bool unwritten_ = false;  // ReleaseUnwritten: all zero, never held objects
   bool objects_destroyed_ = false;  // BeginRelease ran
   // cacheable_: mapped for a grow, and not given up on by StartCaching; caching_: room
   // is reserved in the cache, and the first dirty_ bytes are still to be zeroed.

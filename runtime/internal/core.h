@@ -32,7 +32,7 @@ void FinishDying(HMap* h);
 
 // grow.cc: the next doubling's array made ahead (bucket.h: "Memory"). GrowAhead is
 // called by an insert that brought count to h->ahead_at: it makes or faults in a piece
-// of h->next and sets the next ahead_at. AheadFrom(B) is where that starts at B.
+// of h->next and sets the next ahead_at. AheadFrom(h) is where that starts at h->B.
 void GrowAhead(HMap* h);
 int64_t AheadFrom(const HMap* h);
 
