@@ -12,7 +12,8 @@
 #
 # Inputs (default: all of these):
 #   corpus/<target>/ and corpus/regressions/<target>/  binary inputs, turned into text
-#       with build/fuzz/<target>_replay --print (the trace that target runs)
+#       with build/fuzz/<target>_replay --print-to (the trace that target runs; one
+#       process per target); text inputs there run as written
 #   corpus/seeds/**/*.trace, tests/go-scenarios/*.trace   text traces as written
 # A X.trace with X.go.out beside it is also compared with that recorded Go output.
 #   --record    rewrite X.go.out from Go for the given (default: scenario) traces first
@@ -79,19 +80,29 @@ is_text() {  # oracle::IsTextTrace: the first line that is not blank or a commen
   LC_ALL=C grep -a -m1 -v -E '^[[:space:]]*(#.*)?$' "$1" 2>/dev/null |
     LC_ALL=C grep -a -q -E '^[[:space:]]*gomap-trace([[:space:]]|$)'
 }
+# The inputs of a target with a replay binary go to that binary in one run per target,
+# after collection (--print-to): the k-th input queued for binary T becomes
+# $work/text/T/k.trace, printed as text, or copied when it is a text trace already (a text
+# input in a corpus directory runs as written). Others are looked at one by one.
+declare -A queued=()
 add_binary() {  # FILE [TARGET]
-  local out="$work/text/$nconv.trace" tool="$build/fuzz/${2:-none}_replay"
-  if is_text "$1"; then  # a text input in a corpus directory runs as written
+  local tool="$build/fuzz/${2:-none}_replay" name
+  if [ -n "${2:-}" ] && [ -x "$tool" ]; then
+    name=${tool##*/}
+    printf '%s\n' "$1" >>"$work/text/$name.list"
+    traces+=("$work/text/$name/${queued[$name]:-0}.trace")
+    queued[$name]=$(( ${queued[$name]:-0} + 1 ))
+    return
+  fi
+  if is_text "$1"; then
     traces+=("$1")
     return
   fi
   nconv=$((nconv + 1))
-  [ -n "${2:-}" ] && [ -x "$tool" ] || tool="$observe"
-  printf '# godiff: %s printed by %s --print\n' "$1" "$(basename "$tool")" >"$out"
-  # A target may refuse to print (a malformed text input); its message then stays in
-  # the text, which both sides must reject alike.
-  "$tool" --print "$1" >>"$out" 2>&1 || true
-  traces+=("$out")
+  local out="$work/text/$nconv.trace"
+  printf '# godiff: %s printed by %s --print\n' "$1" "$(basename "$observe")" >"$out"
+  # A malformed input's message stays in the text, which both sides must reject alike.
+  "$observe" --print "$1" >>"$out" 2>&1 || true
 }
 is_input() {  # skips what lives beside inputs but is not one
   case "$(basename "$1")" in
@@ -165,6 +176,11 @@ if [ ${#traces[@]} -eq 0 ]; then
   echo "godiff.sh: no traces to run" >&2
   exit 2
 fi
+for name in "${!queued[@]}"; do
+  # An input the target cannot print gets its message as its text, which both sides must
+  # reject alike.
+  "$build/fuzz/$name" --print-to "$work/text/$name" "@$work/text/$name.list" 2>/dev/null || true
+done
 
 # ---- gomap side ----------------------------------------------------------------------
 printf '%s\n' "${traces[@]}" >"$work/traces.list"
