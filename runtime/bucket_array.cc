@@ -48,9 +48,10 @@ constexpr size_t kPrefaultSmallBytes = size_t{64} << 10;
 // buckets takes about as long too.
 constexpr size_t kReleaseChunkBytes = size_t{256} << 10;
 constexpr size_t kReleaseOverflowBatch = 256;
-// Released grow arrays are zeroed and kept for the next grow to the same size, up to
-// this many bytes in the whole process (MappingCache). It holds every array a map grows
-// through up to about 600,000 int64 entries or 300,000 string entries.
+// Released mapped arrays (grown into, made ahead or made for a hint) are zeroed and kept
+// for the next array of the same length, up to this many bytes in the whole process
+// (MappingCache). It holds every array a map grows through up to about 600,000 int64
+// entries or 300,000 string entries.
 constexpr size_t kCacheBytes = size_t{64} << 20;
 
 // madvise advice that faults a range in for writing (Linux 5.14; older headers lack it).
@@ -188,7 +189,7 @@ bool MapsBuckets(const MapType* t, uint64_t n, BucketArray::Use use) {
 
 // Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length and
 // *huge), or null when the block is small for its use or needs more than page alignment.
-// Grow arrays come from the cache when it has one of the length. Otherwise arrays made
+// Arrays come from the cache when it has one of the length. Otherwise arrays made
 // with a hint or ahead of a doubling, of a huge page or more, start on a huge page
 // boundary and are advised to use them; a grow array made inside the insert that starts
 // the grow is not (its faults would be huge pages zeroed during the grow).
@@ -197,11 +198,9 @@ Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, siz
   if (!MapsBuckets(t, n, use)) return nullptr;
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
-  if (use != BucketArray::kForMake) {
-    if (void* p = MappingCache::Get().Take(len, huge)) {
-      *mapped = len;
-      return static_cast<Bucket*>(p);
-    }
+  if (void* p = MappingCache::Get().Take(len, huge)) {
+    *mapped = len;
+    return static_cast<Bucket*>(p);
   }
   *huge = false;
   if (len < kHugePageBytes || use == BucketArray::kForGrow) {
@@ -290,7 +289,7 @@ BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   a->base_ = base;
   a->mapped_ = mapped;
   a->huge_ = huge;
-  a->cacheable_ = mapped != 0 && use != kForMake;
+  a->cacheable_ = mapped != 0;
   return a;
 }
 

@@ -311,6 +311,43 @@ TEST(MappingCache, Int64MapsRebuiltThroughReusedArrays) {
   EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
 }
 
+// Arrays made for a hint go to the cache too, and the next map made with that hint takes
+// one, already faulted in and zero: nothing of the last map may show through it.
+TEST(MappingCache, HintedMapsRebuiltThroughReusedArrays) {
+  CacheScope scope;
+  const int64_t hint = 90000;  // B = 14: 17,408 int64 buckets of 144 bytes, 2.5 MB
+  Counted::live = 0;
+  {
+    auto m = Map<int64_t, Counted>::Make(hint);
+    for (int64_t i = 0; i < hint; i++) m.Set(i * 2654435761, Counted(i));
+  }
+  EXPECT_EQ(Counted::live, 0);
+  const size_t cached = CachedMappingBytes();
+  if (kArraysMapped) {
+    EXPECT_GE(cached, size_t{2} << 20);
+  }
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
+  {
+    auto m = Map<int64_t, Counted>::Make(hint);
+    if (kArraysMapped) {
+      EXPECT_LT(CachedMappingBytes(), cached) << "the hinted map did not take the cached array";
+    }
+    for (int64_t i = 0; i < hint; i++) m.Set(i * 2654435761 + 1, Counted(-i));
+    ASSERT_TRUE(AuditClean(m));
+    ASSERT_EQ(m.Len(), hint);
+    EXPECT_EQ(MapPeer::Header(m)->B, 14);
+    for (auto it = m.Range(); it.Next();) {
+      ASSERT_EQ(it.Key() % 2654435761, 1) << "a key of the last map";
+    }
+    for (int64_t i = 0; i < hint; i++) {
+      ASSERT_EQ(m.Lookup(i * 2654435761 + 1).first.v, -i) << i;
+      ASSERT_FALSE(m.Lookup(i * 2654435761).second) << i;
+    }
+  }
+  EXPECT_EQ(Counted::live, 0);
+  EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
+}
+
 // A cache too small for the bigger arrays: those are unmapped a piece per write as
 // without a cache, the smaller ones are cached, and one that started unmapping is never
 // cached, not even once what is left of it (at most one 256 KiB piece) would fit. The

@@ -19,9 +19,10 @@
 // destroyed at once (as before) but the memory is handed back a bounded piece per later
 // write (HMap::dying, ReleaseStep): unmapping tens of megabytes in one go took
 // milliseconds, all charged to the one insert that finished the grow. Released grow
-// arrays are zeroed (the same bounded piece per write) and cached for the next grow to
-// their size instead of unmapped, while the process-wide cache has room (64 MiB), so
-// that a map that grows again does not fault in fresh pages.
+// arrays are zeroed (the same bounded piece per write) and cached for the next array of
+// their length instead of unmapped, while the process-wide cache has room (64 MiB), so
+// that a map that grows again does not fault in fresh pages; so are the mapped arrays of
+// maps made with a big hint, zeroed when the map is destroyed, for the next such map.
 //
 // A fresh mapping's pages fault on first touch, and a doubling touches its new array
 // all over at once (every insert evacuates into two random buckets and writes a third).
@@ -101,7 +102,8 @@ class BucketArray {
   // mapped from the kernel (no memset, released piecemeal, cached for reuse); those made
   // ahead of 2 MiB or more on huge pages. Other arrays (make with a hint, clear) come
   // from the heap, where recycled memory costs less than fresh pages, except big ones
-  // for make (2 MiB or more), mapped on huge pages too. A grow array made inside an
+  // for make (2 MiB or more), mapped on huge pages too and cached for reuse (taken from
+  // the cache when it holds a mapping of their length). A grow array made inside an
   // insert keeps small pages: its huge pages would be faulted in (2 MiB zeroed each)
   // during the grow (bucket_array.cc has the measurements).
   enum Use { kForMake, kForGrow, kAhead };
@@ -158,9 +160,9 @@ class BucketArray {
   ~BucketArray();
   void DestroyObjects();
   void FreeHeapOverflow();
-  // Reserves room in the cache of zeroed grow mappings for this one, if it was mapped
-  // for a grow and there is room: the release then zeroes the first dirty_ bytes and
-  // caches the mapping. Otherwise it can never be cached (false).
+  // Reserves room in the cache of zeroed mappings for this one, if it is mapped and
+  // there is room: the release then zeroes the first dirty_ bytes and caches the
+  // mapping. Otherwise it can never be cached (false).
   bool StartCaching();
 
   std::atomic<int64_t> refs_{1};
@@ -174,7 +176,7 @@ class BucketArray {
   bool huge_ = false;    // mapped on huge page boundaries, advised to use them
   bool unwritten_ = false;  // ReleaseUnwritten: all zero, never held objects
   bool objects_destroyed_ = false;  // BeginRelease ran
-  // cacheable_: mapped for a grow, and not given up on by StartCaching; caching_: room
+  // cacheable_: mapped, and not given up on by StartCaching; caching_: room
   // is reserved in the cache, and the first dirty_ bytes are still to be zeroed.
   bool cacheable_ = false;
   bool caching_ = false;
