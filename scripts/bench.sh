@@ -6,7 +6,8 @@
 # one markdown report (default build/bench/report.md, also printed): ns per operation and
 # the ratios that matter, tail latency, bytes per entry, and the fuzz targets' execs/s if
 # the fuzz preset is built. The machine is shared and noisy: read the ratios, not times.
-#   -f FILTER   regex on benchmark names, e.g. 'LookupHit/.*/int64' (default: all)
+#   -f FILTER   regex on benchmark names, e.g. 'LookupHit/.*/int64' (default: all);
+#               alternatives only at the top level ('A|B'), each also a go test pattern
 #   -o REPORT   where the report goes; the raw rounds are kept in its directory
 #   -b DIR      build map_bench in DIR (configured like the release preset) instead of
 #               build/release, e.g. to compare two work trees without sharing a build
@@ -23,6 +24,17 @@ while [ $# -gt 0 ]; do
     -b) build=$2; shift 2 ;;
     *) echo "bench.sh: unknown argument $1" >&2; exit 2 ;;
   esac
+done
+# go test splits -bench patterns at '/', so each alternative of the filter becomes a
+# pattern of its own (below): an alternation inside parentheses cannot be split so.
+IFS='|' read -r -a alternatives <<<"$filter"
+for f in "${alternatives[@]}"; do
+  opened=${f//[^(]/} closed=${f//[^)]/}
+  if [ ${#opened} -ne ${#closed} ]; then
+    echo "bench.sh: -f '$filter': write alternatives at the top level (A|B, not (A|B)):" \
+         "each one is also a pattern for go test -bench" >&2
+    exit 2
+  fi
 done
 scripts/deps.sh --go
 if [ -z "$build" ]; then
