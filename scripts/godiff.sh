@@ -103,6 +103,7 @@ add_binary() {  # FILE [TARGET]
   printf '# godiff: %s printed by %s --print\n' "$1" "$(basename "$observe")" >"$out"
   # A malformed input's message stays in the text, which both sides must reject alike.
   "$observe" --print "$1" >>"$out" 2>&1 || true
+  traces+=("$out")
 }
 is_input() {  # skips what lives beside inputs but is not one
   case "$(basename "$1")" in
