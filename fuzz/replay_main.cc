@@ -27,7 +27,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,14 +114,12 @@ int main(int argc, char** argv) {
     } else if (a.rfind("--", 0) == 0) {
       Usage();
     } else if (a.rfind("@", 0) == 0) {
-      std::ifstream list(a.substr(1));
-      if (!list) {
+      std::vector<std::string> listed;
+      if (!gomap::oracle::ReadPathList(a.substr(1), &listed)) {
         std::fprintf(stderr, "%s: cannot read file\n", a.c_str() + 1);
         return 2;
       }
-      for (std::string line; std::getline(list, line);) {
-        if (!line.empty()) paths.emplace_back(line);
-      }
+      paths.insert(paths.end(), listed.begin(), listed.end());
     } else {
       paths.emplace_back(a);
     }

@@ -17,6 +17,15 @@ bool ReadFileBytes(const std::string& path, std::vector<uint8_t>* out) {
   return !in.bad();
 }
 
+bool ReadPathList(const std::string& list, std::vector<std::string>* paths) {
+  std::ifstream in(list);
+  if (!in) return false;
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) paths->push_back(line);
+  }
+  return true;
+}
+
 bool LoadTraceFile(const std::string& path, Trace* trace, std::string* error) {
   std::vector<uint8_t> data;
   if (!ReadFileBytes(path, &data)) {

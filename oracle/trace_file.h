@@ -14,6 +14,10 @@ namespace gomap::oracle {
 // The whole file; false when it cannot be opened or read.
 bool ReadFileBytes(const std::string& path, std::vector<uint8_t>* out);
 
+// The tools' @LIST argument: appends the paths listed in the file, one per line (empty
+// lines skipped); false when it cannot be opened.
+bool ReadPathList(const std::string& list, std::vector<std::string>* paths);
+
 // The trace in a file. A file named *.trace is always read as text (FORMAT.md §2), so a
 // malformed one is reported as such rather than decoded as bytes; other files are text
 // when they look like it (IsTextTrace), else binary (§3, default DecodeOptions). On

@@ -102,13 +102,9 @@ int main(int argc, char** argv) {
     } else if (a.starts_with("-")) {
       return Usage();
     } else if (a.starts_with("@")) {
-      std::ifstream list(a.substr(1));
-      if (!list) {
+      if (!gomap::oracle::ReadPathList(a.substr(1), &paths)) {
         std::fprintf(stderr, "%s: cannot read file\n", a.c_str() + 1);
         return kBadInput;
-      }
-      for (std::string line; std::getline(list, line);) {
-        if (!line.empty()) paths.push_back(line);
       }
     } else {
       paths.push_back(a);
