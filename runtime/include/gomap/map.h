@@ -259,17 +259,18 @@ class Map {
   // friends without a type-erased hop; everything else, and every generic key, goes to
   // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
   const void* Access(const K& k) const {
-    // Built first, so that hashing the caller's bytes and building the slot form of a
-    // string key overlap.
-    const auto& key = CoreKey(k);
     if constexpr (kKind != internal::KeyKind::kGeneric) {
       if (h_->count == 0) return nullptr;
       if (Unhindered(h_)) {
+        // The slot form of the key is built here, apart from the one MapAccess takes by
+        // address, so that it stays in registers.
+        const SlotKey key = CoreKey(k);
         return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, size_t j) {
           return *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j)) == key;
         });
       }
     }
+    const auto& key = CoreKey(k);
     return internal::MapAccess<kKind>(h_, &key);
   }
   // The key as the core takes it: k itself, or for StrKey slots a StrKey over k's bytes
