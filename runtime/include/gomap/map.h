@@ -259,6 +259,15 @@ class Map {
   // friends without a type-erased hop; everything else, and every generic key, goes to
   // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
   const void* Access(const K& k) const {
+    if constexpr (kStrSlots) {
+      // Keys over 16 bytes take the same path out of line: its calls (XXH3's longer
+      // paths, memcmp) would make every lookup of a short key save and restore registers.
+      if (k.size() > internal::StrKey::kInline) return LongKeyAccess(k);
+    }
+    return InlineAccess(k);
+  }
+  [[gnu::noinline]] const void* LongKeyAccess(const K& k) const { return InlineAccess(k); }
+  [[gnu::always_inline]] const void* InlineAccess(const K& k) const {
     if constexpr (kKind != internal::KeyKind::kGeneric) {
       if (h_->count == 0) return nullptr;
       if (Unhindered(h_)) {
@@ -266,7 +275,9 @@ class Map {
         // address, so that it stays in registers.
         const SlotKey key = CoreKey(k);
         return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, size_t j) {
-          return *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j)) == key;
+          // key first: for a short key, what its length tells the compiler settles
+          // which compare runs.
+          return key == *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j));
         });
       }
     }
