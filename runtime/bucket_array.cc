@@ -187,19 +187,21 @@ bool MapsBuckets(const MapType* t, uint64_t n, BucketArray::Use use) {
   return !kHeapOnly && bytes >= min && t->bucketalign <= PageSize();
 }
 
-// Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length and
-// *huge), or null when the block is small for its use or needs more than page alignment.
-// Arrays come from the cache when it has one of the length. Otherwise arrays made
+// Zeroed memory for n buckets from the kernel (sets *mapped to the mapped length, *huge,
+// and *cached), or null when the block is small for its use or needs more than page
+// alignment. Arrays come from the cache when it has one of the length (*cached: its
+// pages were touched when it was last used, and zeroed in place). Otherwise arrays made
 // with a hint or ahead of a doubling, of a huge page or more, start on a huge page
 // boundary and are advised to use them; a grow array made inside the insert that starts
 // the grow is not (its faults would be huge pages zeroed during the grow).
 Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, size_t* mapped,
-                         bool* huge) {
+                         bool* huge, bool* cached) {
   if (!MapsBuckets(t, n, use)) return nullptr;
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
   if (void* p = MappingCache::Get().Take(len, huge)) {
     *mapped = len;
+    *cached = true;
     return static_cast<Bucket*>(p);
   }
   *huge = false;
@@ -268,8 +270,8 @@ void FreeObject(void* p, uint32_t align) { ::operator delete(p, std::align_val_t
 BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   uint64_t nspare = ArrayBuckets(b) - BucketShift(b);
   size_t mapped = 0;
-  bool huge = false;
-  Bucket* base = MapZeroedBuckets(t, ArrayBuckets(b), use, &mapped, &huge);
+  bool huge = false, cached = false;
+  Bucket* base = MapZeroedBuckets(t, ArrayBuckets(b), use, &mapped, &huge, &cached);
   if (base == nullptr) base = AllocZeroedBuckets(t, ArrayBuckets(b));
   BucketArray* a;
   try {
@@ -288,6 +290,9 @@ BucketArray* BucketArray::New(const MapType* t, uint8_t b, Use use) {
   a->nspare_ = nspare;
   a->base_ = base;
   a->mapped_ = mapped;
+  // A cached mapping needs no faulting in ahead: what it used is still resident (what it
+  // never used, such as spares, faults on first touch).
+  a->resident_ = cached ? mapped : 0;
   a->huge_ = huge;
   a->cacheable_ = mapped != 0;
   return a;
