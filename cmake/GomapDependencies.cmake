@@ -7,9 +7,8 @@ if(NOT TARGET gomap_xxhash)
   # xxhash.h is used header-only (XXH_INLINE_ALL): no library to link.
 endif()
 
-if(GOMAP_BUILD_TESTS OR GOMAP_BUILD_FUZZERS)
-  find_package(Threads REQUIRED)
-endif()
+# The runtime's prefault helper thread (runtime/internal/prefault.h).
+find_package(Threads REQUIRED)
 if(GOMAP_BUILD_TESTS)
   find_package(GTest REQUIRED)
   find_package(rapidcheck CONFIG QUIET)

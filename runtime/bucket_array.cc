@@ -17,6 +17,7 @@
 
 #include "gomap/internal/peer.h"
 #include "internal/bucket.h"
+#include "internal/prefault.h"
 #include "internal/slot.h"
 
 namespace gomap::internal {
@@ -259,7 +260,8 @@ bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
 bool BigArraysAreMapped() { return !kHeapOnly; }
 AheadArray AheadArrayOf(const HMap* h) {
   if (h->next == nullptr) return {};
-  return {h->next->B(), h->next->PrefaultLeft()};
+  return {h->next->B(), h->next->PrefaultLeft(), h->next->WithHelper(),
+          h->next->ResidentBytes(), h->next->MappedBytes()};
 }
 
 void* AllocObject(uint32_t size, uint32_t align) {
@@ -310,6 +312,28 @@ void BucketArray::ReleaseUnwritten() {
 
 size_t BucketArray::PrefaultStep() const { return huge_ ? kHugePageBytes : kPrefaultSmallBytes; }
 
+bool BucketArray::PrefaultInBackground() {
+  if (mapped_ == 0 || resident_ == mapped_) return false;
+  queued_ = QueuePrefault(this, reinterpret_cast<char*>(base_) + resident_,
+                          mapped_ - resident_, PrefaultStep());
+  return queued_;
+}
+
+size_t BucketArray::ResidentBytes() const {
+  if (mapped_ == 0) return 0;
+  std::vector<unsigned char> pages(mapped_ / PageSize());
+  if (mincore(base_, mapped_, pages.data()) != 0) return 0;
+  return static_cast<size_t>(std::count_if(pages.begin(), pages.end(),
+                                           [](unsigned char c) { return c & 1; })) *
+         PageSize();
+}
+
+void BucketArray::WithdrawFromHelper() {
+  if (!queued_) return;
+  WithdrawPrefault(this);
+  queued_ = false;
+}
+
 size_t BucketArray::Prefault() {
   if (mapped_ == 0) return 0;
   const size_t end = std::min(mapped_, resident_ + PrefaultStep());
@@ -347,6 +371,7 @@ void BucketArray::Release() {
 }
 
 BucketArray::~BucketArray() {
+  WithdrawFromHelper();
   if (HasObjects(t_) && !objects_destroyed_) DestroyObjects();
   FreeHeapOverflow();
   if (mapped_ == 0) {
@@ -376,6 +401,7 @@ bool BucketArray::WorthDeferring() const {
 }
 
 void BucketArray::BeginRelease() {
+  WithdrawFromHelper();  // ReleaseStep unmaps it piece by piece
   // Destructors run now, when they always ran; only returning the memory waits.
   if (HasObjects(t_)) DestroyObjects();
   objects_destroyed_ = true;

@@ -11,6 +11,7 @@
 //   - released grow arrays are cached zeroed and reused: a map grown through reused
 //     arrays holds nothing of the maps that had them before, and FreeOSMemory empties
 //     the cache.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -391,8 +392,21 @@ int64_t InsertUntilAhead(Map<int64_t, int64_t>& m, int64_t n, int64_t to) {
   return n;
 }
 
+// Sets whether maps hand their arrays made ahead to the prefault helper thread, for a
+// scope.
+class HelperScope {
+ public:
+  explicit HelperScope(bool on) : old_(gomap::internal::SetPrefaultHelper(on)) {}
+  ~HelperScope() { gomap::internal::SetPrefaultHelper(old_); }
+
+ private:
+  bool old_;
+};
+
+// Without the helper: the inserts fault the array in, a piece each.
 TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
   CacheScope scope(0);  // fresh mappings only
+  HelperScope helper(false);
   auto m = Map<int64_t, int64_t>::Make();
   int64_t n = 0;
   int doublings = 0;
@@ -427,6 +441,128 @@ TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
   }
   ASSERT_TRUE(AuditClean(m));
   for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+}
+
+// With the helper: the array is made from 3/4 of the load, handed over whole, and
+// resident once the helper is idle; the doubling takes it as before.
+TEST(GrowAhead, TheHelperFaultsInTheArrayMadeAhead) {
+  CacheScope scope(0);  // fresh mappings only: the helper has every page to fault in
+  HelperScope helper(true);
+  auto m = Map<int64_t, int64_t>::Make();
+  int64_t n = 0;
+  int doublings = 0;
+  while (n < 400000) {
+    n = InsertUntilAhead(m, n, 400000);
+    const auto* h = MapPeer::Header(m);
+    const auto ahead = AheadArrayOf(h);
+    if (ahead.B < 0) break;
+    const int B = h->B;
+    ASSERT_EQ(ahead.B, B + 1);
+    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 4);
+    EXPECT_LT(m.Len(), GrowAt(B) - GrowAt(B) / 16);
+    EXPECT_TRUE(ahead.helper);
+    EXPECT_EQ(ahead.left, 0u);  // nothing left for the inserts
+    gomap::internal::WaitPrefaultIdle();
+    EXPECT_EQ(AheadArrayOf(h).resident, ahead.bytes) << "B=" << B;
+    const void* made = h->next;
+    while (h->oldbuckets == nullptr) {
+      m.Set(n * 2654435761, n);
+      n++;
+    }
+    EXPECT_EQ(static_cast<const void*>(h->buckets), made);
+    EXPECT_EQ(h->next, nullptr);
+    ASSERT_TRUE(AuditClean(m));
+    doublings++;
+  }
+  if (kArraysMapped) {
+    EXPECT_GE(doublings, 3);
+  } else {
+    EXPECT_EQ(doublings, 0);
+  }
+  ASSERT_TRUE(AuditClean(m));
+  for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+}
+
+// Arrays given up while the helper may still be writing to them: destroyed with their
+// map (then unmapped, or zeroed and cached), or taken by a doubling at once. The helper
+// must be off each one first: a write after the unmap faults (SIGSEGV), one into a cached
+// array or one the map writes races (the tsan preset runs this too), and a cached array
+// must stay all zero.
+TEST(GrowAhead, ArraysGivenUpWhileTheHelperWorksOnThem) {
+  for (size_t budget : {size_t{0}, size_t{64} << 20}) {
+    CacheScope scope(budget);
+    HelperScope helper(true);
+    for (int round = 0; round < 6; round++) {
+      auto m = Map<int64_t, int64_t>::Make();
+      const auto* h = MapPeer::Header(m);
+      int64_t n = 0;
+      // The array for B = 16: 9 MiB, four and a half huge pages of work for the helper.
+      while (n < 400000 && AheadArrayOf(h).B != 16) {
+        m.Set(n * 2654435761, n);
+        n++;
+      }
+      if (!kArraysMapped) {
+        EXPECT_EQ(AheadArrayOf(h).B, -1);
+        return;
+      }
+      ASSERT_EQ(AheadArrayOf(h).B, 16);
+      switch (round % 3) {
+        case 0:  // destroyed at once
+          m = Map<int64_t, int64_t>();
+          break;
+        case 1:  // doubled at once: the map writes the array next
+          for (; h->oldbuckets == nullptr; n++) m.Set(n * 2654435761, n);
+          for (; h->oldbuckets != nullptr; n++) m.Set(n * 2654435761, n);
+          ASSERT_TRUE(AuditClean(m));
+          for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+          break;
+        case 2:  // cleared (which keeps it), then destroyed
+          m.Clear();
+          ASSERT_TRUE(AuditClean(m));
+          m = Map<int64_t, int64_t>();
+          break;
+      }
+    }
+    gomap::internal::WaitPrefaultIdle();
+    EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
+  }
+}
+
+// A forked child has no helper thread (fork copies only the caller): it starts its own,
+// which faults in the child's arrays, and the parent's keeps working for the parent.
+TEST(GrowAhead, AForkedChildStartsItsOwnHelper) {
+  if (!kArraysMapped) GTEST_SKIP() << "no mapped arrays under AddressSanitizer";
+#if defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "ThreadSanitizer stops a multi-threaded process's child from starting threads";
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  GTEST_SKIP() << "ThreadSanitizer stops a multi-threaded process's child from starting threads";
+#endif
+#endif
+  CacheScope scope(0);
+  HelperScope helper(true);
+  // Both processes grow a map to its array for B = 16 and wait for it to be resident.
+  auto grow = [](Map<int64_t, int64_t>& m) {
+    const auto* h = MapPeer::Header(m);
+    for (int64_t n = 0; n < 400000 && AheadArrayOf(h).B != 16; n++) m.Set(n * 2654435761, n);
+    gomap::internal::WaitPrefaultIdle();
+    const auto ahead = AheadArrayOf(h);
+    return ahead.B == 16 && ahead.helper && ahead.resident == ahead.bytes;
+  };
+  auto parent_map = Map<int64_t, int64_t>::Make();
+  ASSERT_TRUE(grow(parent_map));  // the parent's helper is running now
+  const pid_t pid = fork();
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    alarm(60);
+    auto child_map = Map<int64_t, int64_t>::Make();
+    _exit(grow(child_map) && AuditClean(child_map) ? 0 : 1);
+  }
+  auto again = Map<int64_t, int64_t>::Make();
+  EXPECT_TRUE(grow(again));
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
 }
 
 // A map made for n entries makes nothing ahead until it holds more than n, even when n

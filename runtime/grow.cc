@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "internal/core.h"
+#include "internal/prefault.h"
 #include "internal/slot.h"
 
 namespace gomap::internal {
@@ -81,7 +82,10 @@ int64_t GrowAt(uint8_t B) {
 
 int64_t AheadFrom(const HMap* h) {
   if (!BucketArray::MappedForGrow(h->type, h->B + 1)) return INT64_MAX;  // from the heap
-  return GrowAt(h->B) - GrowAt(h->B) / 16;
+  // The helper thread needs more time than the inserts' steps: its pieces are all the
+  // pieces, and it shares the machine. Both arrays are held from then on, as they are
+  // through the doubling itself; the peak is the same, only held longer.
+  return GrowAt(h->B) - GrowAt(h->B) / (PrefaultHelperOn() ? 4 : 16);
 }
 
 void GrowAhead(HMap* h) {
@@ -90,6 +94,11 @@ void GrowAhead(HMap* h) {
       h->next = BucketArray::New(h->type, h->B + 1, BucketArray::kAhead);
     } catch (const std::bad_alloc&) {
       h->ahead_at = INT64_MAX;  // HashGrow allocates it then, as it would have anyway
+      return;
+    }
+    // The helper thread faults it in, where there is one: nothing left for the inserts.
+    if (h->next->PrefaultInBackground()) {
+      h->ahead_at = INT64_MAX;  // until HashGrow takes it and sets the next start
       return;
     }
   }
@@ -110,10 +119,15 @@ void HashGrow(HMap* h) {
   // If we've hit the load factor, get bigger. Otherwise there are too many overflow
   // buckets, so keep the same number of buckets and "grow" laterally.
   uint8_t bigger = OverLoadFactor(h->count + 1, h->B) ? 1 : 0;
-  // May throw: no change yet. A doubling takes the array made ahead, if there is one.
-  BucketArray* fresh = bigger && h->next != nullptr
-                           ? std::exchange(h->next, nullptr)
-                           : BucketArray::New(h->type, h->B + bigger, BucketArray::kForGrow);
+  // May throw: no change yet. A doubling takes the array made ahead, if there is one,
+  // from the prefault helper too.
+  BucketArray* fresh;
+  if (bigger && h->next != nullptr) {
+    fresh = std::exchange(h->next, nullptr);
+    fresh->WithdrawFromHelper();
+  } else {
+    fresh = BucketArray::New(h->type, h->B + bigger, BucketArray::kForGrow);
+  }
   uint8_t f = Flags(h);
   uint8_t nf = f & static_cast<uint8_t>(~(kIterator | kOldIterator));
   if (f & kIterator) nf |= kOldIterator;  // iterators on the current array now use the old one

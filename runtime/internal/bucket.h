@@ -28,13 +28,16 @@
 // all over at once (every insert evacuates into two random buckets and writes a third).
 // Taken that way, the faults were most of the time of growing a map to 1,000,000
 // entries, and its slowest inserts, on a VM where a fault costs 11 us. So the array for
-// the next doubling is made ahead (HMap::next, GrowAhead in grow.cc): from 15/16 of the
-// load that triggers it (or past the hint, for a map made with a bigger one), each
-// insert that is due faults in one more piece (Prefault: a huge page, or 64 KiB of
-// small pages in one madvise), spread so that the array is resident when HashGrow takes
-// it. Only mapped grow arrays are made ahead; the heap's small ones are not. A map that
-// stops growing in that last sixteenth holds the array unused: memory for speed, as a
-// map in the middle of a grow holds both arrays. bucket_array.cc has the measurements.
+// the next doubling is made ahead (HMap::next, GrowAhead in grow.cc): from 3/4 of the
+// load that triggers it (or past the hint, for a map made with a bigger one), and handed
+// to the prefault helper thread (internal/prefault.h), which faults it in while the
+// inserts go on. Without a helper (no thread could be started), from 15/16 of that load
+// each insert that is due faults in one more piece itself (Prefault: a huge page, or
+// 64 KiB of small pages in one madvise), spread so that the array is resident when
+// HashGrow takes it. Only mapped grow arrays are made ahead; the heap's small ones are
+// not, and a mapping reused from the cache is resident already. A map that stops growing
+// in that last quarter (sixteenth) holds the array unused: memory for speed, as a map in
+// the middle of a grow holds both arrays. bucket_array.cc has the measurements.
 #ifndef GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 #define GOMAP_RUNTIME_INTERNAL_BUCKET_H_
 
@@ -136,12 +139,24 @@ class BucketArray {
   // Release() for an array made ahead that no grow took: nobody wrote it, so there are
   // no objects to destroy and nothing to zero before it is cached.
   void ReleaseUnwritten();
+  // Hands what is left to fault in of a mapped array that nobody has written yet to the
+  // prefault helper thread (internal/prefault.h); false when there is nothing to hand or
+  // no helper. WithdrawFromHelper takes it back, waiting for a step in progress: before
+  // the map first writes the array (the doubling that takes it), and before its memory
+  // is unmapped or cached (done by the release paths).
+  bool PrefaultInBackground();
+  void WithdrawFromHelper();
   // Faults in the next PrefaultStep() bytes (from the start) of a mapped array that
   // nobody has written yet; returns the bytes still to fault in (0 for heap arrays,
   // which need nothing). A step is a huge page where the array has them, else 64 KiB.
   size_t Prefault();
   size_t PrefaultStep() const;
-  size_t PrefaultLeft() const { return mapped_ - resident_; }
+  // The bytes the map still has to fault in itself: none once the helper has them.
+  size_t PrefaultLeft() const { return queued_ ? 0 : mapped_ - resident_; }
+  // For tests (AheadArrayOf): whether the helper has it, and what is resident (mincore).
+  bool WithHelper() const { return queued_; }
+  size_t ResidentBytes() const;
+  size_t MappedBytes() const { return mapped_; }
 
   // Chains whose objects were destroyed by a moving evacuation.
   void MarkCleared(uint64_t j) { cleared_[j / 64] |= uint64_t{1} << (j % 64); }
@@ -173,6 +188,7 @@ class BucketArray {
   Bucket* base_ = nullptr;
   size_t mapped_ = 0;  // bytes of base_ still mapped (mmap'ed arrays); 0: from the heap
   size_t resident_ = 0;  // bytes from base_ that Prefault has faulted in
+  bool queued_ = false;  // handed to the prefault helper (PrefaultInBackground)
   bool huge_ = false;    // mapped on huge page boundaries, advised to use them
   bool unwritten_ = false;  // ReleaseUnwritten: all zero, never held objects
   bool objects_destroyed_ = false;  // BeginRelease ran

@@ -27,13 +27,23 @@ bool CachedMappingsAreZero();
 // Whether big arrays are mapped (and so cached) at all: not under AddressSanitizer,
 // where every array comes from the heap.
 bool BigArraysAreMapped();
-// The array a map is making ahead for its next doubling (HMap::next): its B, and the
-// bytes of it still to fault in. B is -1 when there is none.
+// The array a map is making ahead for its next doubling (HMap::next): its B; the bytes
+// of it the map still faults in itself (none once the prefault helper has it); whether
+// the helper has it; and how many of its bytes are resident (mincore). B is -1 when
+// there is none.
 struct AheadArray {
   int B = -1;
   size_t left = 0;
+  bool helper = false;
+  size_t resident = 0;
+  size_t bytes = 0;  // mapped
 };
 AheadArray AheadArrayOf(const HMap* h);
+// The prefault helper thread (runtime/internal/prefault.h): whether maps hand their
+// arrays made ahead to it (they do unless set off; returns the previous setting), and
+// waiting until it has worked through everything handed to it.
+bool SetPrefaultHelper(bool on);
+void WaitPrefaultIdle();
 
 struct MapPeer {
   template <class M>
