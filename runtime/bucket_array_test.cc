@@ -403,10 +403,26 @@ class HelperScope {
   bool old_;
 };
 
-// Without the helper: the inserts fault the array in, a piece each.
-TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
-  CacheScope scope(0);  // fresh mappings only
-  HelperScope helper(false);
+// Inserts the next keys until the doubling starts (each() before every insert), and
+// checks that it took the array made ahead.
+template <class Each>
+void InsertThroughDoubling(Map<int64_t, int64_t>& m, int64_t& n, Each each) {
+  const auto* h = MapPeer::Header(m);
+  const void* made = h->next;
+  while (h->oldbuckets == nullptr) {
+    each();
+    m.Set(n * 2654435761, n);
+    n++;
+  }
+  EXPECT_EQ(static_cast<const void*>(h->buckets), made);
+  EXPECT_EQ(h->next, nullptr);
+}
+
+// Grows a map through every doubling below 400,000 entries whose array is made ahead,
+// calling made(m, n, ahead, B) at each once the array is there (it takes the map
+// through the doubling, n its next key); then checks the map.
+template <class Made>
+void GrowThroughArraysMadeAhead(Made made) {
   auto m = Map<int64_t, int64_t>::Make();
   int64_t n = 0;
   int doublings = 0;
@@ -415,23 +431,8 @@ TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
     const auto* h = MapPeer::Header(m);
     const auto ahead = AheadArrayOf(h);
     if (ahead.B < 0) break;
-    // Made from 15/16 of the load that triggers the doubling, for the next B.
-    const int B = h->B;
-    ASSERT_EQ(ahead.B, B + 1);
-    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 16);
-    EXPECT_LT(m.Len(), GrowAt(B));
-    ASSERT_TRUE(AuditClean(m));
-    // Faulted in a piece per insert, all of it before the doubling, which takes it.
-    const void* made = h->next;
-    size_t left = ahead.left;
-    while (h->oldbuckets == nullptr) {
-      left = AheadArrayOf(h).left;
-      m.Set(n * 2654435761, n);
-      n++;
-    }
-    EXPECT_EQ(left, 0u) << "not all resident when the doubling started, B=" << B;
-    EXPECT_EQ(static_cast<const void*>(h->buckets), made);
-    EXPECT_EQ(h->next, nullptr);
+    ASSERT_EQ(ahead.B, h->B + 1);
+    made(m, n, ahead, static_cast<int>(h->B));
     doublings++;
   }
   if (kArraysMapped) {
@@ -443,44 +444,39 @@ TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
   for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
 }
 
+// Without the helper: the inserts fault the array in, a piece each.
+TEST(GrowAhead, TheDoublingTakesTheArrayMadeAhead) {
+  CacheScope scope(0);  // fresh mappings only
+  HelperScope helper(false);
+  GrowThroughArraysMadeAhead([](Map<int64_t, int64_t>& m, int64_t& n,
+                                gomap::internal::AheadArray ahead, int B) {
+    // Made from 15/16 of the load that triggers the doubling, for the next B.
+    EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 16);
+    EXPECT_LT(m.Len(), GrowAt(B));
+    ASSERT_TRUE(AuditClean(m));
+    // Faulted in a piece per insert, all of it before the doubling, which takes it.
+    size_t left = ahead.left;
+    InsertThroughDoubling(m, n, [&] { left = AheadArrayOf(MapPeer::Header(m)).left; });
+    EXPECT_EQ(left, 0u) << "not all resident when the doubling started, B=" << B;
+  });
+}
+
 // With the helper: the array is made from 3/4 of the load, handed over whole, and
 // resident once the helper is idle; the doubling takes it as before.
 TEST(GrowAhead, TheHelperFaultsInTheArrayMadeAhead) {
   CacheScope scope(0);  // fresh mappings only: the helper has every page to fault in
   HelperScope helper(true);
-  auto m = Map<int64_t, int64_t>::Make();
-  int64_t n = 0;
-  int doublings = 0;
-  while (n < 400000) {
-    n = InsertUntilAhead(m, n, 400000);
-    const auto* h = MapPeer::Header(m);
-    const auto ahead = AheadArrayOf(h);
-    if (ahead.B < 0) break;
-    const int B = h->B;
-    ASSERT_EQ(ahead.B, B + 1);
+  GrowThroughArraysMadeAhead([](Map<int64_t, int64_t>& m, int64_t& n,
+                                gomap::internal::AheadArray ahead, int B) {
     EXPECT_GE(m.Len(), GrowAt(B) - GrowAt(B) / 4);
     EXPECT_LT(m.Len(), GrowAt(B) - GrowAt(B) / 16);
     EXPECT_TRUE(ahead.helper);
     EXPECT_EQ(ahead.left, 0u);  // nothing left for the inserts
     gomap::internal::WaitPrefaultIdle();
-    EXPECT_EQ(AheadArrayOf(h).resident, ahead.bytes) << "B=" << B;
-    const void* made = h->next;
-    while (h->oldbuckets == nullptr) {
-      m.Set(n * 2654435761, n);
-      n++;
-    }
-    EXPECT_EQ(static_cast<const void*>(h->buckets), made);
-    EXPECT_EQ(h->next, nullptr);
+    EXPECT_EQ(AheadArrayOf(MapPeer::Header(m)).resident, ahead.bytes) << "B=" << B;
+    InsertThroughDoubling(m, n, [] {});
     ASSERT_TRUE(AuditClean(m));
-    doublings++;
-  }
-  if (kArraysMapped) {
-    EXPECT_GE(doublings, 3);
-  } else {
-    EXPECT_EQ(doublings, 0);
-  }
-  ASSERT_TRUE(AuditClean(m));
-  for (int64_t i = 0; i < n; i++) ASSERT_EQ(m.Lookup(i * 2654435761).first, i) << i;
+  });
 }
 
 // Arrays given up while the helper may still be writing to them: destroyed with their
