@@ -26,6 +26,13 @@
 //   - Key()/Value() references are valid until the next write to the map (Set, Delete,
 //     Clear) or the next Next() on that iterator, like the slot pointers Go's runtime
 //     hands out. Copy them if you need them longer.
+//
+// Threads of its own: the first map that grows past a few hundred KiB of buckets starts
+// one helper thread per process ("gomap-prefault"), which faults in the array of a
+// map's next doubling ahead of it, so that inserts do not wait for fresh pages. It
+// touches no map data, sleeps while it has nothing to do, and never ends; a forked
+// child starts its own when it needs one. If no thread can be started, the inserts
+// fault those arrays in themselves.
 #ifndef GOMAP_MAP_H_
 #define GOMAP_MAP_H_
 
