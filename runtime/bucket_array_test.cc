@@ -528,12 +528,8 @@ TEST(GrowAhead, ArraysGivenUpWhileTheHelperWorksOnThem) {
 // which faults in the child's arrays, and the parent's keeps working for the parent.
 TEST(GrowAhead, AForkedChildStartsItsOwnHelper) {
   if (!kArraysMapped) GTEST_SKIP() << "no mapped arrays under AddressSanitizer";
-#if defined(__SANITIZE_THREAD__)
+#if GOMAP_TEST_TSAN
   GTEST_SKIP() << "ThreadSanitizer stops a multi-threaded process's child from starting threads";
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-  GTEST_SKIP() << "ThreadSanitizer stops a multi-threaded process's child from starting threads";
-#endif
 #endif
   CacheScope scope(0);
   HelperScope helper(true);

@@ -1,4 +1,5 @@
-// Helpers shared by the runtime's unit tests (runtime/*_test.cc).
+// Helpers shared by the runtime's unit tests (runtime/*_test.cc) and, through
+// "runtime/test_util.h", the cross-cutting suites in tests/.
 #ifndef GOMAP_RUNTIME_TEST_UTIL_H_
 #define GOMAP_RUNTIME_TEST_UTIL_H_
 
@@ -7,6 +8,16 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+// GOMAP_TEST_TSAN: 1 in ThreadSanitizer builds (GCC says so with a macro, clang with a
+// feature test), for the tests that must take another road there.
+#if defined(__SANITIZE_THREAD__)
+#define GOMAP_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define GOMAP_TEST_TSAN 1
+#endif
+#endif
 
 namespace gomap::testing_util {
 

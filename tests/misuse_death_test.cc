@@ -44,14 +44,7 @@
 
 #include "gomap/internal/peer.h"
 #include "gomap/map.h"
-
-#if defined(__SANITIZE_THREAD__)
-#define GOMAP_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define GOMAP_TEST_TSAN 1
-#endif
-#endif
+#include "runtime/test_util.h"  // GOMAP_TEST_TSAN
 
 #if GOMAP_TEST_TSAN
 // ThreadSanitizer's dynamic annotations: stop recording (and so reporting) the calling
