@@ -25,7 +25,8 @@ function(gomap_cc_test)
   if(NOT GOMAP_BUILD_TESTS)
     return()
   endif()
-  add_executable(${A_NAME} ${A_SRCS})
+  # runtime/test_seeding.cc: each test starts from a seed of its own name.
+  add_executable(${A_NAME} ${A_SRCS} ${PROJECT_SOURCE_DIR}/runtime/test_seeding.cc)
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main
                         Threads::Threads)
   gomap_warnings(${A_NAME})

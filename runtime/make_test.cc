@@ -186,3 +186,29 @@ TEST(Make, HashSeedComesFromSeedRandom) {
 }
 
 }  // namespace
+
+// runtime/test_seeding.cc seeds the generator from "Suite.Name" before each test, so an
+// unseeded test's hash seeds do not depend on what ran before it.
+uint32_t HashSeedOfANewMap() {
+  return gomap::internal::MapPeer::Header(IntMap::Make(0))->hash0;
+}
+
+uint32_t HashSeedAfterSeeding(const char* full_name) {
+  uint64_t h = 14695981039346656037ull;
+  for (const char* s = full_name; *s != '\0'; ++s) {
+    h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ull;
+  }
+  gomap::SeedRandom(h);
+  return HashSeedOfANewMap();
+}
+
+TEST(TestSeeding, EachTestStartsFromTheSeedOfItsName) {
+  const uint32_t first = HashSeedOfANewMap();
+  EXPECT_EQ(first, HashSeedAfterSeeding("TestSeeding.EachTestStartsFromTheSeedOfItsName"));
+}
+
+TEST(TestSeeding, AnotherNameAnotherSeed) {
+  const uint32_t first = HashSeedOfANewMap();
+  EXPECT_EQ(first, HashSeedAfterSeeding("TestSeeding.AnotherNameAnotherSeed"));
+  EXPECT_NE(first, HashSeedAfterSeeding("TestSeeding.EachTestStartsFromTheSeedOfItsName"));
+}

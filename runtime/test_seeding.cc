@@ -1,0 +1,30 @@
+// Linked into every test binary (gomap_cc_test): seeds gomap's generator from each
+// test's full name before the test starts, so a test that does not seed itself gets the
+// same hash seeds whatever ran before it in the process (--gtest_filter, --gtest_shuffle,
+// --gtest_repeat, a death test's child) and its failures replay. A test that calls
+// gomap::SeedRandom itself is unaffected.
+#include <cstdint>
+
+#include <gtest/gtest.h>
+
+#include "gomap/map.h"
+
+namespace {
+
+class SeedEachTest : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo& info) override {
+    uint64_t h = 14695981039346656037ull;  // FNV-1a over "Suite.Name"
+    for (const char* s : {info.test_suite_name(), ".", info.name()}) {
+      for (; *s != '\0'; ++s) h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ull;
+    }
+    gomap::SeedRandom(h);
+  }
+};
+
+const bool kRegistered = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new SeedEachTest);
+  return true;
+}();
+
+}  // namespace
