@@ -248,6 +248,7 @@ class ReaderPool {
 };
 
 // Rounds: at least min_rounds, then more while the budget lasts (at most max_rounds).
+// How many run depends on the machine; a failure names its round, which fixes its seed.
 struct Rounds {
   int min_rounds;
   int max_rounds;
@@ -258,6 +259,7 @@ struct Rounds {
     auto start = Clock::now();
     int r = 0;
     while (r < max_rounds && (r < min_rounds || Clock::now() - start < budget)) {
+      SCOPED_TRACE(::testing::Message() << "round " << r);  // each round seeds from r
       round(r);
       if (::testing::Test::HasFailure()) break;  // one round's report is enough
       r++;
