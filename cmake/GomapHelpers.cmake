@@ -57,9 +57,20 @@ function(gomap_fuzz_target)
   set(regress ${PROJECT_SOURCE_DIR}/corpus/regressions/${A_NAME})
   set(seeds ${PROJECT_SOURCE_DIR}/corpus/seeds/${A_NAME})
 
-  add_executable(${A_NAME}_replay ${A_SRCS} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
-  target_link_libraries(${A_NAME}_replay PRIVATE ${A_DEPS})
-  target_compile_definitions(${A_NAME}_replay PRIVATE GOMAP_FUZZ_TARGET_NAME="${A_NAME}")
+  # The target's sources are compiled once, for both binaries (same flags in every preset:
+  # the fuzz preset and OSS-Fuzz instrument everything with fuzzer-no-link).
+  add_library(${A_NAME}_objects OBJECT ${A_SRCS})
+  target_link_libraries(${A_NAME}_objects PUBLIC ${A_DEPS})
+  gomap_warnings(${A_NAME}_objects)
+
+  # replay_main.cc is compiled once too (gomap_replay_main, fuzz/CMakeLists.txt); the name
+  # it prints comes from a generated one-line file. Objects of an OBJECT library reach only
+  # the targets that link it directly, hence DEPS again.
+  set(name_cc ${CMAKE_CURRENT_BINARY_DIR}/${A_NAME}_replay_name.cc)
+  file(GENERATE OUTPUT ${name_cc} CONTENT
+       "extern \"C\" const char gomap_replay_target_name[] = \"${A_NAME}\";\n")
+  add_executable(${A_NAME}_replay ${name_cc})
+  target_link_libraries(${A_NAME}_replay PRIVATE gomap_replay_main ${A_NAME}_objects ${A_DEPS})
   gomap_warnings(${A_NAME}_replay)
   if(GOMAP_BUILD_TESTS OR GOMAP_BUILD_FUZZERS)
     add_test(NAME ${A_NAME}_corpus
@@ -69,9 +80,8 @@ function(gomap_fuzz_target)
   endif()
 
   if(GOMAP_BUILD_FUZZERS)
-    add_executable(${A_NAME} ${A_SRCS})
-    target_link_libraries(${A_NAME} PRIVATE ${A_DEPS})
-    target_compile_definitions(${A_NAME} PRIVATE GOMAP_FUZZ_TARGET_NAME="${A_NAME}")
+    add_executable(${A_NAME})
+    target_link_libraries(${A_NAME} PRIVATE ${A_NAME}_objects ${A_DEPS})
     # The engine: libFuzzer here; OSS-Fuzz passes $LIB_FUZZING_ENGINE (AFL++, honggfuzz).
     target_link_libraries(${A_NAME} PRIVATE ${GOMAP_FUZZ_ENGINE})
     gomap_warnings(${A_NAME})

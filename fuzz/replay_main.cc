@@ -37,14 +37,20 @@
 
 namespace fs = std::filesystem;
 
+// The target's name, for messages: this file is compiled once for all targets, and each
+// <target>_replay links a one-line definition CMake generates (gomap_fuzz_target).
+extern "C" const char gomap_replay_target_name[];
+
 namespace {
+
+const char* const kTargetName = gomap_replay_target_name;
 
 [[noreturn]] void Usage() {
   std::fprintf(
       stderr,
       "usage: %s_replay [--quiet] [--runs N] [--time] [--print] [--print-to DIR] [--if-exists] "
       "FILE|DIR|@LIST...\n",
-      GOMAP_FUZZ_TARGET_NAME);
+      kTargetName);
   std::exit(2);
 }
 
@@ -80,7 +86,7 @@ int PrintEach(const std::vector<fs::path>& files, const fs::path& dir) {
       std::fprintf(stderr, "%s: cannot write file: %s\n", out.c_str(), std::strerror(errno));
       return 2;
     }
-    std::fprintf(o, "# %s_replay --print %s\n", GOMAP_FUZZ_TARGET_NAME, f.c_str());
+    std::fprintf(o, "# %s_replay --print %s\n", kTargetName, f.c_str());
     const bool written = std::fwrite(text.data(), 1, text.size(), o) == text.size();
     if (std::fclose(o) != 0 || !written) {
       std::fprintf(stderr, "%s: cannot write file\n", out.c_str());
@@ -173,7 +179,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!print) {
-    std::fprintf(stderr, "%s: replayed %zu inputs, no divergence\n", GOMAP_FUZZ_TARGET_NAME,
+    std::fprintf(stderr, "%s: replayed %zu inputs, no divergence\n", kTargetName,
                  files.size());
   }
   return 0;
