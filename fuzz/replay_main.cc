@@ -43,14 +43,12 @@ extern "C" const char gomap_replay_target_name[];
 
 namespace {
 
-const char* const kTargetName = gomap_replay_target_name;
-
 [[noreturn]] void Usage() {
   std::fprintf(
       stderr,
       "usage: %s_replay [--quiet] [--runs N] [--time] [--print] [--print-to DIR] [--if-exists] "
       "FILE|DIR|@LIST...\n",
-      kTargetName);
+      gomap_replay_target_name);
   std::exit(2);
 }
 
@@ -86,7 +84,7 @@ int PrintEach(const std::vector<fs::path>& files, const fs::path& dir) {
       std::fprintf(stderr, "%s: cannot write file: %s\n", out.c_str(), std::strerror(errno));
       return 2;
     }
-    std::fprintf(o, "# %s_replay --print %s\n", kTargetName, f.c_str());
+    std::fprintf(o, "# %s_replay --print %s\n", gomap_replay_target_name, f.c_str());
     const bool written = std::fwrite(text.data(), 1, text.size(), o) == text.size();
     if (std::fclose(o) != 0 || !written) {
       std::fprintf(stderr, "%s: cannot write file\n", out.c_str());
@@ -179,7 +177,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!print) {
-    std::fprintf(stderr, "%s: replayed %zu inputs, no divergence\n", kTargetName,
+    std::fprintf(stderr, "%s: replayed %zu inputs, no divergence\n", gomap_replay_target_name,
                  files.size());
   }
   return 0;

@@ -47,7 +47,7 @@ IntMap Writing(int64_t n) {
 // Key equality that, when g_racing is set, toggles that map's hashWriting bit the way a
 // second writer on another thread would. It toggles only when the keys are equal, so
 // exactly once per write of a present key: a slot whose tophash merely collides with the
-// key's (about one hash seed in 250 for two keys in one bucket) is compared too, and a
+// key's (about one hash seed in 300 for two keys in one bucket) is compared too, and a
 // second toggle would set the bit again and hide the race.
 gomap::internal::HMap* g_racing = nullptr;
 struct RacingEq {

@@ -185,8 +185,6 @@ TEST(Make, HashSeedComesFromSeedRandom) {
   EXPECT_NE(IntMap::Make(0).GetStats().hash0, a0);
 }
 
-}  // namespace
-
 // runtime/test_seeding.cc seeds the generator from "Suite.Name" before each test, so an
 // unseeded test's hash seeds do not depend on what ran before it.
 uint32_t HashSeedOfANewMap() {
@@ -194,11 +192,7 @@ uint32_t HashSeedOfANewMap() {
 }
 
 uint32_t HashSeedAfterSeeding(const char* full_name) {
-  uint64_t h = 14695981039346656037ull;
-  for (const char* s = full_name; *s != '\0'; ++s) {
-    h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ull;
-  }
-  gomap::SeedRandom(h);
+  gomap::SeedRandom(gomap::testing_util::SeedOfTestName(full_name));
   return HashSeedOfANewMap();
 }
 
@@ -212,3 +206,5 @@ TEST(TestSeeding, AnotherNameAnotherSeed) {
   EXPECT_EQ(first, HashSeedAfterSeeding("TestSeeding.AnotherNameAnotherSeed"));
   EXPECT_NE(first, HashSeedAfterSeeding("TestSeeding.EachTestStartsFromTheSeedOfItsName"));
 }
+
+}  // namespace

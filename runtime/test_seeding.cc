@@ -3,22 +3,20 @@
 // same hash seeds whatever ran before it in the process (--gtest_filter, --gtest_shuffle,
 // --gtest_repeat, a death test's child) and its failures replay. A test that calls
 // gomap::SeedRandom itself is unaffected.
-#include <cstdint>
+#include <string>
 
 #include <gtest/gtest.h>
 
 #include "gomap/map.h"
+#include "test_util.h"
 
 namespace {
 
 class SeedEachTest : public ::testing::EmptyTestEventListener {
  public:
   void OnTestStart(const ::testing::TestInfo& info) override {
-    uint64_t h = 14695981039346656037ull;  // FNV-1a over "Suite.Name"
-    for (const char* s : {info.test_suite_name(), ".", info.name()}) {
-      for (; *s != '\0'; ++s) h = (h ^ static_cast<unsigned char>(*s)) * 1099511628211ull;
-    }
-    gomap::SeedRandom(h);
+    gomap::SeedRandom(gomap::testing_util::SeedOfTestName(
+        std::string(info.test_suite_name()) + "." + info.name()));
   }
 };
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -38,6 +39,14 @@ inline uint64_t Mix(uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
+}
+
+// The seed runtime/test_seeding.cc gives a test before it starts: FNV-1a of its full
+// name, "Suite.Name".
+inline uint64_t SeedOfTestName(std::string_view full_name) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : full_name) h = (h ^ c) * 1099511628211ull;
+  return h;
 }
 
 }  // namespace gomap::testing_util
