@@ -76,8 +76,11 @@ done
 # file mode runs each input $corpus_runs times and prints how long that took, reading the
 # file at every run; the target's replay binary, built with the same instrumentation,
 # reads it once and times the runs), and while fuzzing for 10 s from that corpus
-# (mutated inputs, up to the options' max_len).
+# (mutated inputs, up to the options' max_len). Each process is pinned to one CPU, as a
+# fuzzing job gets one core (the concurrent target's reader threads share it).
 corpus_runs=100
+pin=()
+if command -v taskset >/dev/null; then pin=(taskset -c "$(( $(nproc) - 1 ))"); fi
 : >"$out/fuzz-speed.txt"
 rm -f "$out"/fuzz-corpus-*.txt "$out"/fuzz-replay-*.txt
 if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
@@ -85,15 +88,15 @@ if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
     t=$(basename "$f")
     [ -d "corpus/$t" ] || continue
     { echo "runs $corpus_runs"
-      "$f" -runs="$corpus_runs" "corpus/$t"/* 2>&1 | grep '^Executed ' || true
+      "${pin[@]}" "$f" -runs="$corpus_runs" "corpus/$t"/* 2>&1 | grep '^Executed ' || true
     } >"$out/fuzz-corpus-$t.txt"
     { echo "runs $corpus_runs"
-      "${f}_replay" --quiet --time --runs "$corpus_runs" "corpus/$t" 2>/dev/null || true
+      "${pin[@]}" "${f}_replay" --quiet --time --runs "$corpus_runs" "corpus/$t" 2>/dev/null || true
     } >"$out/fuzz-replay-$t.txt"
     # As scripts/fuzz.sh fuzzes: the target's options and dictionary, seeded from its
     # checked-in corpus; new units go to a scratch directory, never to corpus/.
     scratch=$(mktemp -d)
-    scripts/fuzz-one.sh "$f" "$scratch" 10 "corpus/$t" >/dev/null 2>&1 || true
+    "${pin[@]}" scripts/fuzz-one.sh "$f" "$scratch" 10 "corpus/$t" >/dev/null 2>&1 || true
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$scratch/log" | tail -n 1)
     rm -rf "$scratch"
     echo "$t ${rate:-?}" >>"$out/fuzz-speed.txt"
