@@ -81,12 +81,9 @@ scanned:
   }
   void* kslot = KeySlot(t, insb, insi);
   KO::Construct(t, kslot, key);
-  try {
-    ConstructElem(t, ElemSlot(t, insb, insi), elem);
-  } catch (...) {
-    DestroyKey(t, kslot, /*clean=*/true);
-    throw;
-  }
+  OnUnwind undo_key([&] { DestroyKey(t, kslot, /*clean=*/true); });
+  ConstructElem(t, ElemSlot(t, insb, insi), elem);
+  undo_key.Keep();
   insb[insi] = top;
   h->count++;
   if (h->count >= h->ahead_at) [[unlikely]] GrowAhead(h);  // the next doubling's array

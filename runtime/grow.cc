@@ -203,12 +203,10 @@ void TransferKey(const MapType* t, void* dst, void* src, bool move) {
   } else if (MovesKey(t, move)) {
     t->key_relocate(dst, src);
   } else {
-    try {
-      t->key_copy(dst, src);
-    } catch (...) {
-      std::memset(dst, 0, t->keysize);  // leave the destination clean (I12)
-      throw;
-    }
+    // Leaves the destination clean (I12).
+    OnUnwind clean([&] { std::memset(dst, 0, t->keysize); });
+    t->key_copy(dst, src);
+    clean.Keep();
   }
 }
 
@@ -219,12 +217,9 @@ void TransferElem(const MapType* t, void* dst, void* src, bool move) {
       *static_cast<void**>(dst) = *static_cast<void**>(src);
     } else {
       void* p = AllocObject(t->elem_objsize, t->elem_objalign);
-      try {
-        t->elem_copy(p, *static_cast<void**>(src));
-      } catch (...) {
-        FreeObject(p, t->elem_objalign);
-        throw;
-      }
+      OnUnwind free_p([&] { FreeObject(p, t->elem_objalign); });
+      t->elem_copy(p, *static_cast<void**>(src));
+      free_p.Keep();
       *static_cast<void**>(dst) = p;
     }
   } else if (t->trivial_elem()) {
@@ -232,12 +227,9 @@ void TransferElem(const MapType* t, void* dst, void* src, bool move) {
   } else if (MovesElem(t, move)) {
     t->elem_relocate(dst, src);
   } else {
-    try {
-      t->elem_copy(dst, src);
-    } catch (...) {
-      std::memset(dst, 0, t->elemsize);
-      throw;
-    }
+    OnUnwind clean([&] { std::memset(dst, 0, t->elemsize); });
+    t->elem_copy(dst, src);
+    clean.Keep();
   }
 }
 
@@ -350,7 +342,15 @@ void Evacuate(HMap* h, uint64_t oldbucket) {
     const bool str_move =
         std::is_same_v<KO, KeyOps<KeyKind::kFastStr>> && move && plain_elem;
     size_t done = 0;
-    try {
+    {
+      // A throw undoes the moves done so far (after the current key, below).
+      OnUnwind undo_done([&] {
+        for (size_t k = 0; k < done; k++) {
+          Move& m = moves[k];
+          UndoKey(t, KeySlot(t, m.dst, m.j), KeySlot(t, m.src, m.i), move);
+          UndoElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
+        }
+      });
       Bucket* cur[2] = {dst[0], dst[1]};
       int slot[2] = {0, 0};
       size_t next_spare[2] = {0, 0};
@@ -374,20 +374,11 @@ void Evacuate(HMap* h, uint64_t oldbucket) {
           continue;
         }
         TransferKey(t, dk, KeySlot(t, m.src, m.i), move);
-        try {
-          TransferElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
-        } catch (...) {
-          UndoKey(t, dk, KeySlot(t, m.src, m.i), move);
-          throw;
-        }
+        OnUnwind undo_key([&] { UndoKey(t, dk, KeySlot(t, m.src, m.i), move); });
+        TransferElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
+        undo_key.Keep();
       }
-    } catch (...) {
-      for (size_t k = 0; k < done; k++) {
-        Move& m = moves[k];
-        UndoKey(t, KeySlot(t, m.dst, m.j), KeySlot(t, m.src, m.i), move);
-        UndoElem(t, ElemSlot(t, m.dst, m.j), ElemSlot(t, m.src, m.i), move);
-      }
-      throw;
+      undo_done.Keep();
     }
 
     // 4. Commit; nothing below throws.
