@@ -11,11 +11,12 @@
 //     get, lookup, len or audit met while m0 is growing stops the phase there, leaving
 //     the map mid-growth with unevacuated old buckets; otherwise it ends with the trace.
 //  2. Reader phase: kReaders readers, no writer, run by this thread and three more (kept
-//     from input to input), each taking the next reader not yet taken. Reader i first finishes iterator i if it is still live (it may have begun
-//     before the grow and still be reading the old array), then ranges over the whole
-//     map twice while reading domain keys between steps (`v, ok := m[k]` and `v :=
-//     m[k]` in turn), then reads its share of the domain both ways (every kReaders-th
-//     key; together the readers cover all 256) and takes len. Everything must agree
+//     from input to input), each taking the next reader not yet taken. Reader i first
+//     finishes iterator i if it is still live (it may have begun before the grow and
+//     still be reading the old array), then ranges over the whole map twice while
+//     reading domain keys between steps (`v, ok := m[k]` and `v := m[k]` in turn),
+//     then reads its share of the domain both ways (every kReaders-th key; together
+//     the readers cover all 256) and takes len. Everything must agree
 //     with the reference model: reads and len exactly (the model's answer for each
 //     domain key is taken once, before the readers start), iterations by Go's rules
 //     (each entry once, current values, nothing missed).
