@@ -157,13 +157,12 @@ bool PrintTrace(const TraceTarget& target, const uint8_t* data, size_t size,
 }  // namespace gomap::fuzz
 
 // ASan's defaults for every fuzz and replay binary; ASAN_OPTIONS still overrides each one.
-// quarantine_size_mb: freed memory is kept poisoned (and unused) until 64 MB more has been
-// freed, as ClusterFuzz runs its libFuzzer jobs, instead of ASan's 256 MB. A use after
-// free inside one input is still caught: the most any corpus input frees is 21 MB. ASan's
-// default made every allocation land on memory last touched 256 MB of frees ago, cold in
-// the caches and, on a VM with shadow page tables, in the TLB: median corpus inputs ran
-// 10-20% slower (grow_iter 9,000 execs/s against 10,200-10,500; int64 11,900 against
-// 14,300; bench/README.md, "Changes, 2026-12-03 (13:25-)").
+// quarantine_size_mb: freed memory stays poisoned and out of reuse until 64 MB more has
+// been freed (the size ClusterFuzz runs libFuzzer jobs with; ASan's default is 256 MB). A
+// use after free within one input is still caught: no corpus input frees more than 21 MB.
+// The bigger the quarantine, the more allocations land on pages that are cold or not yet
+// faulted in: with 256 MB, median corpus inputs ran up to 17% slower (grow_iter, int64;
+// bench/README.md, "Changes, 2026-12-03 (13:25-)").
 extern "C" __attribute__((visibility("default"), used)) const char* __asan_default_options() {
   return "quarantine_size_mb=64";
 }
