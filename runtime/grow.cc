@@ -203,10 +203,7 @@ void TransferKey(const MapType* t, void* dst, void* src, bool move) {
   } else if (MovesKey(t, move)) {
     t->key_relocate(dst, src);
   } else {
-    // Leaves the destination clean (I12).
-    OnUnwind clean([&] { std::memset(dst, 0, t->keysize); });
-    t->key_copy(dst, src);
-    clean.Keep();
+    BuildInPlace(dst, t->keysize, t->key_copy, src);
   }
 }
 
@@ -216,20 +213,15 @@ void TransferElem(const MapType* t, void* dst, void* src, bool move) {
     if (move) {
       *static_cast<void**>(dst) = *static_cast<void**>(src);
     } else {
-      void* p = AllocObject(t->elem_objsize, t->elem_objalign);
-      OnUnwind free_p([&] { FreeObject(p, t->elem_objalign); });
-      t->elem_copy(p, *static_cast<void**>(src));
-      free_p.Keep();
-      *static_cast<void**>(dst) = p;
+      *static_cast<void**>(dst) = BuildObject(t->elem_objsize, t->elem_objalign, t->elem_copy,
+                                              *static_cast<void**>(src));
     }
   } else if (t->trivial_elem()) {
     CopySlotBytes(dst, src, t->elemsize);
   } else if (MovesElem(t, move)) {
     t->elem_relocate(dst, src);
   } else {
-    OnUnwind clean([&] { std::memset(dst, 0, t->elemsize); });
-    t->elem_copy(dst, src);
-    clean.Keep();
+    BuildInPlace(dst, t->elemsize, t->elem_copy, src);
   }
 }
 

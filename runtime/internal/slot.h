@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #include "internal/bucket.h"
 
@@ -36,6 +37,30 @@ class OnUnwind {
   bool armed_ = true;
 };
 
+// Runs the user constructor build(dst, src) (a MapType copy or construct) on the n bytes
+// at dst. A constructor may write before it throws: a throw leaves the bytes zero, as an
+// empty slot's (I12).
+template <class Src>
+[[gnu::always_inline]] inline void BuildInPlace(void* dst, size_t n, void (*build)(void*, Src*),
+                                                std::type_identity_t<Src>* src) {
+  OnUnwind clean([&] { std::memset(dst, 0, n); });
+  build(dst, src);
+  clean.Keep();
+}
+
+// A new object of its own for an indirect slot, built by build(p, src); freed again if
+// that throws.
+template <class Src>
+[[gnu::always_inline]] inline void* BuildObject(uint32_t size, uint32_t align,
+                                                void (*build)(void*, Src*),
+                                                std::type_identity_t<Src>* src) {
+  void* p = AllocObject(size, align);
+  OnUnwind free_p([&] { FreeObject(p, align); });
+  build(p, src);
+  free_p.Keep();
+  return p;
+}
+
 // memcpy and memset for the bytes of one trivial key or elem, with the 8-byte case
 // (int64 and pointer-sized objects) done in place: a library call for a size known only
 // at run time costs more than the rest of a small insert or delete.
@@ -60,18 +85,11 @@ inline void ZeroSlotBytes(void* dst, size_t n) {
 // Copy-constructs key into an empty slot. On a throw the slot is left clean (zero).
 inline void ConstructKey(const MapType* t, void* slot, const void* key) {
   if (t->indirect_key()) {
-    void* p = AllocObject(t->key_objsize, t->key_objalign);
-    OnUnwind free_p([&] { FreeObject(p, t->key_objalign); });
-    t->key_copy(p, key);
-    free_p.Keep();
-    *static_cast<void**>(slot) = p;
+    *static_cast<void**>(slot) = BuildObject(t->key_objsize, t->key_objalign, t->key_copy, key);
   } else if (t->trivial_key()) {
     CopySlotBytes(slot, key, t->keysize);  // what the copy constructor does, without the call
   } else {
-    // A constructor may write before it throws.
-    OnUnwind clean([&] { std::memset(slot, 0, t->keysize); });
-    t->key_copy(slot, key);
-    clean.Keep();
+    BuildInPlace(slot, t->keysize, t->key_copy, key);
   }
 }
 
@@ -85,15 +103,10 @@ inline void ConstructKey(const MapType* t, void* slot, const void* key) {
   }
   if (t->elemsize == 0) return;
   if (t->indirect_elem()) {
-    void* p = AllocObject(t->elem_objsize, t->elem_objalign);
-    OnUnwind free_p([&] { FreeObject(p, t->elem_objalign); });
-    t->elem_construct(p, elem);
-    free_p.Keep();
-    *static_cast<void**>(slot) = p;
+    *static_cast<void**>(slot) =
+        BuildObject(t->elem_objsize, t->elem_objalign, t->elem_construct, elem);
   } else {
-    OnUnwind clean([&] { std::memset(slot, 0, t->elemsize); });
-    t->elem_construct(slot, elem);
-    clean.Keep();
+    BuildInPlace(slot, t->elemsize, t->elem_construct, elem);
   }
 }
 
