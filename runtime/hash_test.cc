@@ -80,6 +80,23 @@ TEST(Hash, EveryEntryPointHashesTheSameBytesAlike) {
   }
 }
 
+// MemHashShort is MemHash with only the lengths a StrKey holds in its slot: the same
+// hash for every length up to 16, every byte value, and any seed.
+TEST(Hash, MemHashShortIsMemHashUpTo16Bytes) {
+  for (size_t n = 0; n <= 16; n++) {
+    for (uint64_t id = 0; id < 64; id++) {
+      std::string s(n, '\0');
+      for (size_t i = 0; i < n; i++) {
+        s[i] = static_cast<char>((id * 0x9e3779b97f4a7c15 >> (i * 3)) ^ i);
+      }
+      for (uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0}, uint64_t{0x9e3779b9} * id}) {
+        ASSERT_EQ(gomap::internal::MemHashShort(s.data(), n, seed), MemHash(s.data(), n, seed))
+            << n << " " << id << " " << seed;
+      }
+    }
+  }
+}
+
 // Counts of hashes per bucket (the low `bits` bits) must stay near the mean for the key
 // shapes maps are fed: counters, strides, keys differing only in their high bytes.
 void ExpectSpread(const std::vector<uint64_t>& keys, uint64_t seed, const char* what) {

@@ -73,6 +73,43 @@ TEST(StrKey, EqualIsStringEquality) {
   }
 }
 
+// The words a short lookup key is compared in (Map's lookup of keys up to 16 bytes) are
+// its slot's words, and a slot matches them exactly when its key is the same string,
+// whether the slot holds a short key or a long one.
+TEST(StrKey, ShortWordsAreTheSlotWordsAndMatchEqualKeysOnly) {
+  std::vector<std::string> keys;
+  for (size_t n = 0; n <= 24; n++) {
+    for (uint64_t id = 0; id < 4; id++) {
+      std::string s = Bytes(n, id);
+      keys.push_back(s);
+      if (n > 0) {
+        for (size_t i : {size_t{0}, n / 2, n - 1}) {
+          std::string t = s;
+          t[i] ^= 0x41;  // one byte differs: first, middle or last
+          keys.push_back(t);
+        }
+      }
+      keys.push_back(s + '\0');  // a trailing NUL is a different key
+    }
+  }
+  for (const std::string& a : keys) {
+    if (a.size() > StrKey::kInline) continue;
+    const StrKey::Words w = StrKey::ShortWords(a);
+    const StrKey view = StrKey::View(a);
+    unsigned char want[sizeof(StrKey)];
+    std::memcpy(want, &view, sizeof view);
+    ASSERT_EQ(w.len, a.size());
+    ASSERT_EQ(std::memcmp(&w.lo, want + 8, 8), 0) << a.size();
+    ASSERT_EQ(std::memcmp(&w.hi, want + 16, 8), 0) << a.size();
+    for (const std::string& b : keys) {
+      alignas(StrKey) unsigned char slot[sizeof(StrKey)];
+      StrKey::CopyTo(slot, StrKey::View(b));
+      ASSERT_EQ(w.Matches(slot), a == b) << a.size() << " " << b.size();
+      StrKey::Destroy(slot);
+    }
+  }
+}
+
 TEST(StrKey, CopiesOwnLongKeysAndRelocateEmptiesTheSource) {
   for (size_t n : {0, 1, 7, 8, 9, 15, 16, 17, 24, 100}) {
     alignas(StrKey) unsigned char slot[sizeof(StrKey)], moved[sizeof(StrKey)];

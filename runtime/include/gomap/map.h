@@ -280,13 +280,27 @@ class Map {
   // MapAccess (runtime/access.cc), which keeps the checks and the Fatal.
   const void* Access(const K& k) const {
     if constexpr (kStrSlots) {
-      // Keys over 16 bytes take the same path out of line: its calls (XXH3's longer
-      // paths, memcmp) would make every lookup of a short key save and restore registers.
       if (k.size() > internal::StrKey::kInline) return LongKeyAccess(k);
+      return ShortKeyAccess(k);
     }
     return InlineAccess(k);
   }
+  // A string key is looked up by one call, as Go's mapaccess1_faststr is. For a key of
+  // at most 16 bytes (ShortKeyAccess), XXH3's short-input hash and the compare with the
+  // slots' words (StrKey::Words) use the same loads of its bytes, and the function makes
+  // no call on that path, so it saves almost no registers. Longer keys (XXH3's longer
+  // paths, a compare of far bytes), and every key while the map grows or is written,
+  // take LongKeyAccess.
   [[gnu::noinline]] const void* LongKeyAccess(const K& k) const { return InlineAccess(k); }
+  [[gnu::noinline]] const void* ShortKeyAccess(const K& k) const {
+    if (h_->count == 0) return nullptr;
+    if (!Unhindered(h_)) [[unlikely]] return LongKeyAccess(k);
+    const uint64_t hash = internal::MemHashShort(k.data(), k.size(), h_->hash0);
+    const internal::StrKey::Words key = internal::StrKey::ShortWords(k);
+    return FastAccess(h_, hash, [&key](internal::Bucket* c, size_t j) {
+      return key.Matches(internal::DirectKeySlot<SlotKey>(c, j));
+    });
+  }
   [[gnu::always_inline]] const void* InlineAccess(const K& k) const {
     if constexpr (kKind != internal::KeyKind::kGeneric) {
       if (h_->count == 0) return nullptr;
@@ -295,9 +309,8 @@ class Map {
         // address, so that it stays in registers.
         const SlotKey key = CoreKey(k);
         return FastAccess(h_, FastHash(k, h_->hash0), [&key](internal::Bucket* c, size_t j) {
-          // The key on the left: StrKey::Equal picks its compare by the left operand's
-          // length, which for the key the compiler already knows here (at most 16 on
-          // the inline path), so the long keys' compare drops out of it.
+          // StrKey::Equal reads a long key's far bytes only when the slot's length and
+          // first 8 bytes match.
           return key == *static_cast<const SlotKey*>(internal::DirectKeySlot<SlotKey>(c, j));
         });
       }

@@ -62,6 +62,25 @@ inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
   return XXH3_64bits_withSeed(p, n, seed);
 }
 
+// MemHash for n <= 16 (the keys a StrKey holds in its slot), with nothing in it for
+// longer keys: XXH3's own short-input hash, which is what XXH3_64bits_withSeed computes
+// for those lengths (the seed goes in directly, the secret is the default one). Inlined
+// into a lookup, the general entry point's paths for long inputs cost every short key a
+// call that saves and restores registers.
+[[gnu::always_inline]] inline uint64_t MemHashShort(const void* p, size_t n, uint64_t seed) {
+  if (n == 8) {
+    uint64_t a;
+    std::memcpy(&a, p, sizeof a);
+    return MemHash64(a, seed);
+  }
+  if (n == 4) {
+    uint32_t a;
+    std::memcpy(&a, p, sizeof a);
+    return MemHash32(a, seed);
+  }
+  return XXH3_len_0to16_64b(static_cast<const xxh_u8*>(p), n, XXH3_kSecret, seed);
+}
+
 template <class F>
 inline uint64_t FloatHash(F f, uint64_t seed) {
   if (f == 0) return kC1 * (kC0 ^ seed);                  // +0 and -0 hash alike

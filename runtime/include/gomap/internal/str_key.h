@@ -42,24 +42,46 @@ struct StrKey {
   std::string_view view() const { return {data(), static_cast<size_t>(len)}; }
   uint64_t Hash(uint64_t seed) const { return MemHash(data(), len, seed); }
 
+  // The three words of the slot of a key of at most kInline bytes (its length, then its
+  // bytes zero padded), as plain values: a lookup keeps them in registers and compares
+  // them with a candidate slot's words. A slot holding a longer key differs in length.
+  struct Words {
+    uint64_t len, lo, hi;
+    bool Matches(const void* slot) const {
+      const char* w = static_cast<const char*>(slot);
+      return Load(w) == len && Load(w + 8) == lo && Load(w + 16) == hi;
+    }
+  };
+  static Words ShortWords(std::string_view s) {
+    const char* p = s.data();
+    const size_t n = s.size();
+    if (n >= 8) {
+      // The last 8 bytes overlap the first 8 when n < 16: shift the overlap out (the
+      // bytes are little-endian in the word), leaving zeros above the key.
+      return {n, Load(p), n == 8 ? 0 : Load(p + n - 8) >> (8 * (16 - n))};
+    }
+    // Shorter keys as XXH3 reads them, with no call: two overlapping 4-byte words, or
+    // the first, middle and last byte (equal bytes where they overlap).
+    if (n >= 4) return {n, Load4(p) | Load4(p + n - 4) << (8 * (n - 4)), 0};
+    if (n == 0) return {0, 0, 0};
+    const auto byte = [p](size_t i) {
+      return uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+    };
+    return {n, byte(0) | byte(n / 2) | byte(n - 1), 0};
+  }
+
   // A StrKey over s's bytes, for lookups: it borrows them when s is long.
   static StrKey View(std::string_view s) {
     StrKey k;
     k.len = s.size();
-    const char* p = s.data();
-    size_t n = s.size();
-    if (n > kInline) {
+    if (s.size() > kInline) {
+      const char* p = s.data();
       std::memcpy(k.b, p, 8);
       std::memcpy(k.b + 8, &p, sizeof p);
-    } else if (n >= 8) {
-      // The last 8 bytes overlap the first 8 when n < 16: shift the overlap out (the
-      // bytes are little-endian in the word), leaving zeros above the key.
-      uint64_t head = Load(p), tail = n == 8 ? 0 : Load(p + n - 8) >> (8 * (16 - n));
-      std::memcpy(k.b, &head, 8);
-      std::memcpy(k.b + 8, &tail, 8);
     } else {
-      std::memset(k.b, 0, sizeof k.b);
-      if (n != 0) std::memcpy(k.b, p, n);
+      const Words w = ShortWords(s);
+      std::memcpy(k.b, &w.lo, 8);
+      std::memcpy(k.b + 8, &w.hi, 8);
     }
     return k;
   }
@@ -98,6 +120,11 @@ struct StrKey {
  private:
   static uint64_t Load(const char* p) {
     uint64_t u;
+    std::memcpy(&u, p, sizeof u);
+    return u;
+  }
+  static uint64_t Load4(const char* p) {
+    uint32_t u;
     std::memcpy(&u, p, sizeof u);
     return u;
   }
