@@ -80,9 +80,9 @@ TEST(Hash, EveryEntryPointHashesTheSameBytesAlike) {
   }
 }
 
-// MemHashShort is MemHash with only the lengths a StrKey holds in its slot: the same
-// hash for every length up to 16, every byte value, and any seed.
-TEST(Hash, MemHashShortIsMemHashUpTo16Bytes) {
+// MemHashShort, MemHash's path for up to 16 bytes, is Go's memhash64/memhash32 at 8 and
+// 4 bytes and XXH3_64bits_withSeed at every other length: every byte value, any seed.
+TEST(Hash, MemHashShortIsMemHash64Or32OrXXH3UpTo16Bytes) {
   for (size_t n = 0; n <= 16; n++) {
     for (uint64_t id = 0; id < 64; id++) {
       std::string s(n, '\0');
@@ -90,8 +90,14 @@ TEST(Hash, MemHashShortIsMemHashUpTo16Bytes) {
         s[i] = static_cast<char>((id * 0x9e3779b97f4a7c15 >> (i * 3)) ^ i);
       }
       for (uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0}, uint64_t{0x9e3779b9} * id}) {
-        ASSERT_EQ(gomap::internal::MemHashShort(s.data(), n, seed), MemHash(s.data(), n, seed))
-            << n << " " << id << " " << seed;
+        uint64_t want = XXH3_64bits_withSeed(s.data(), n, seed);
+        if (n == 8 || n == 4) {
+          uint64_t word = 0;
+          std::memcpy(&word, s.data(), n);
+          want = n == 8 ? MemHash64(word, seed) : MemHash32(static_cast<uint32_t>(word), seed);
+        }
+        ASSERT_EQ(gomap::internal::MemHashShort(s.data(), n, seed), want) << n << " " << id;
+        ASSERT_EQ(MemHash(s.data(), n, seed), want) << n << " " << id;
       }
     }
   }

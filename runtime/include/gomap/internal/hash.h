@@ -46,27 +46,12 @@ inline uint64_t MemHash32(uint32_t a, uint64_t seed) {
   return Mix(kM5 ^ 4, Mix(a ^ kM2, a ^ seed ^ kM1));
 }
 
-// The hash of n bytes: Go's memhash64/memhash32 for 8 and 4 bytes (what Go's generic
-// memhash computes for those lengths too), XXH3 for every other length.
-inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
-  if (n == 8) {
-    uint64_t a;
-    std::memcpy(&a, p, sizeof a);
-    return MemHash64(a, seed);
-  }
-  if (n == 4) {
-    uint32_t a;
-    std::memcpy(&a, p, sizeof a);
-    return MemHash32(a, seed);
-  }
-  return XXH3_64bits_withSeed(p, n, seed);
-}
-
-// MemHash for n <= 16 (the keys a StrKey holds in its slot), with nothing in it for
-// longer keys: XXH3's own short-input hash, which is what XXH3_64bits_withSeed computes
-// for those lengths (the seed goes in directly, the secret is the default one). Inlined
-// into a lookup, the general entry point's paths for long inputs cost every short key a
-// call that saves and restores registers.
+// The hash of n <= 16 bytes (the keys a StrKey holds in its slot): Go's memhash64 and
+// memhash32 for 8 and 4 bytes (what Go's generic memhash computes for those lengths
+// too), otherwise XXH3's own short-input hash, which is what XXH3_64bits_withSeed
+// computes for those lengths (the seed goes in directly, the secret is the default one).
+// It holds nothing for longer inputs: inlined into a lookup, XXH3's general entry point
+// would cost every short key a call that saves and restores registers.
 [[gnu::always_inline]] inline uint64_t MemHashShort(const void* p, size_t n, uint64_t seed) {
   if (n == 8) {
     uint64_t a;
@@ -79,6 +64,12 @@ inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
     return MemHash32(a, seed);
   }
   return XXH3_len_0to16_64b(static_cast<const xxh_u8*>(p), n, XXH3_kSecret, seed);
+}
+
+// The hash of n bytes: MemHashShort up to 16 bytes, XXH3 for every longer length.
+inline uint64_t MemHash(const void* p, size_t n, uint64_t seed) {
+  if (n <= 16) return MemHashShort(p, n, seed);
+  return XXH3_64bits_withSeed(p, n, seed);
 }
 
 template <class F>
