@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <variant>
 
 #include "oracle/literals.h"
 
@@ -21,6 +23,13 @@ E Restrict(E e, uint32_t mask, int count) {
     if (mask & (uint32_t{1} << i)) return static_cast<E>(i);
   }
   return e;  // empty mask: nothing allowed, keep the input's choice
+}
+
+// Builds a copy of `src` in `dst`, which holds no literal yet (a new Op's operand):
+// emplace constructs the alternative where it lives. Plain assignment goes through a
+// temporary variant for std::string (its copy may throw) and visits both variants.
+void CopyLit(const Lit& src, Lit* dst) {
+  std::visit([dst](const auto& v) { dst->emplace<std::decay_t<decltype(v)>>(v); }, src);
 }
 
 }  // namespace
@@ -67,11 +76,11 @@ void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options
       case Operands::kNone:
         break;
       case Operands::kKey:
-        op.key = KeyFromByte(c.key, x);
+        CopyLit(KeyFromByte(c.key, x), &op.key);
         break;
       case Operands::kKeyValue:
-        op.key = KeyFromByte(c.key, x);
-        op.value = ValueFromInt16(c.value, yz);
+        CopyLit(KeyFromByte(c.key, x), &op.key);
+        ValueFromInt16(c.value, yz, &op.value);
         break;
       case Operands::kHint:
         op.n = static_cast<int16_t>(x | y << 8);
@@ -82,7 +91,7 @@ void DecodeBinary(const uint8_t* data, size_t size, const DecodeOptions& options
         break;
       case Operands::kIterValue:
         op.n = x & 3;
-        op.value = ValueFromInt16(c.value, yz);
+        ValueFromInt16(c.value, yz, &op.value);
         break;
     }
   }

@@ -382,18 +382,26 @@ const Lit& KeyFromByte(KeyType t, uint8_t x) {
 }
 
 Lit ValueFromInt16(ValueType t, int16_t n) {
+  Lit v;
+  ValueFromInt16(t, n, &v);
+  return v;
+}
+
+void ValueFromInt16(ValueType t, int16_t n, Lit* out) {
   switch (t) {
     case ValueType::kInt64:
-      return Lit(int64_t{n});
+      out->emplace<int64_t>(n);
+      return;
     case ValueType::kBig: {
-      Big b;
+      Big& b = out->emplace<Big>();
       b.w[0] = b.w[Big::kWords - 1] = static_cast<uint64_t>(int64_t{n});
-      return Lit(b);
+      return;
     }
     case ValueType::kEmpty:
-      return Lit();
+      *out = Lit();
+      return;
   }
-  return Lit();
+  *out = Lit();
 }
 
 std::optional<uint8_t> ByteForKey(KeyType t, const Lit& k) {

@@ -47,6 +47,8 @@ std::optional<Lit> ParseValue(ValueType t, std::string_view token, std::string* 
 // literals, built on first use.
 const Lit& KeyFromByte(KeyType t, uint8_t x);
 Lit ValueFromInt16(ValueType t, int16_t n);
+// The same, built in *out, which holds no literal yet (the decoder's new Op).
+void ValueFromInt16(ValueType t, int16_t n, Lit* out);
 // The inverses, for encoding; nullopt when the literal is outside the binary domain.
 std::optional<uint8_t> ByteForKey(KeyType t, const Lit& k);
 std::optional<int16_t> Int16ForValue(ValueType t, const Lit& v);
