@@ -22,6 +22,8 @@
 #ifndef GOMAP_ORACLE_ITER_RULES_H_
 #define GOMAP_ORACLE_ITER_RULES_H_
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,7 +46,9 @@ class IterRules {
   // Range over `table` (null for a nil map) begins now.
   void Begin(const Table* table) {
     begin_id_ = table ? table->next_id() : 0;
-    produced_.clear();
+    // Zeroed words for every entry present now, in one allocation; entries created
+    // during the iteration extend them (MarkProduced).
+    produced_.assign(begin_id_ / 64 + 1, 0);
   }
 
   // The iterator produced (k, v).
@@ -109,17 +113,23 @@ class IterRules {
 
   // For entries present now: present at Begin and never deleted since.
   bool Required(uint64_t id) const { return id < begin_id_; }
-  bool Produced(uint64_t id) const { return id < produced_.size() && produced_[id]; }
+  bool Produced(uint64_t id) const {
+    return id / 64 < produced_.size() && (produced_[id / 64] >> (id % 64) & 1) != 0;
+  }
   // False when the entry was already produced.
   bool MarkProduced(uint64_t id) {
-    if (id >= produced_.size()) produced_.resize(id + 1);
-    if (produced_[id]) return false;
-    produced_[id] = true;
+    if (id / 64 >= produced_.size()) {
+      produced_.resize(std::max<size_t>(id / 64 + 1, 2 * produced_.size()), 0);
+    }
+    uint64_t& word = produced_[id / 64];
+    const uint64_t bit = uint64_t{1} << (id % 64);
+    if (word & bit) return false;
+    word |= bit;
     return true;
   }
 
-  uint64_t begin_id_ = 0;       // the table's next id at Begin (0: nil map)
-  std::vector<bool> produced_;  // by entry id
+  uint64_t begin_id_ = 0;           // the table's next id at Begin (0: nil map)
+  std::vector<uint64_t> produced_;  // bit id % 64 of word id / 64: entry id produced
 };
 
 }  // namespace gomap::oracle
