@@ -1,17 +1,22 @@
 // Bucket array allocation, the spare overflow pool, and the destruction of whatever
 // objects an array still holds when its last reference goes (see bucket.h).
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <new>
+#include <system_error>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -51,9 +56,15 @@ constexpr size_t kReleaseChunkBytes = size_t{256} << 10;
 constexpr size_t kReleaseOverflowBatch = 256;
 // Released mapped arrays (grown into, made ahead or made for a hint) are zeroed and kept
 // for the next array of the same length, up to this many bytes in the whole process
-// (MappingCache). It holds every array a map grows through up to about 600,000 int64
-// entries or 300,000 string entries.
-constexpr size_t kCacheBytes = size_t{64} << 20;
+// (MappingCache): every array a map grows through up to 1,000,000 string entries (about
+// 140 MiB), or 2,000,000 int64 entries, with room for a hinted one. An array nobody takes
+// within kCacheDecay is unmapped by the cache's own thread, as jemalloc purges its
+// unused dirty pages after 10 s; without that thread (none could be started) the budget
+// is the smaller kCacheBytesNoDecay, kept until FreeOSMemory().
+constexpr size_t kCacheBytes = size_t{256} << 20;
+constexpr size_t kCacheBytesNoDecay = size_t{64} << 20;
+constexpr std::chrono::milliseconds kCacheDecay{10000};
+constexpr std::chrono::milliseconds kMaxDecay = std::chrono::hours(24);
 
 // madvise advice that faults a range in for writing (Linux 5.14; older headers lack it).
 #ifdef MADV_POPULATE_WRITE
@@ -88,8 +99,10 @@ constexpr bool kHeapOnly = false;
 // primaries and the spares it used; never-touched pages are still zero), a bounded piece
 // per write like the unmapping it replaces, and a later grow that needs a mapping of the
 // same length takes it, already faulted in. Go's heap recycles its memory the same way.
-// Process-wide, behind a mutex (taken once per big array, not per operation). Nothing
-// is evicted: what does not fit is unmapped as before; FreeOSMemory() empties it.
+// Process-wide, behind a mutex (taken once per big array, not per operation). What does
+// not fit is unmapped as before; what stays unused for kCacheDecay is unmapped by the
+// cache's thread (Scavenge), started with the first mapping kept; FreeOSMemory() empties
+// it. Only page residency depends on when that thread runs, never what a map does.
 class MappingCache {
  public:
   static MappingCache& Get() {
@@ -97,11 +110,13 @@ class MappingCache {
     return *cache;
   }
   // A cached mapping of exactly len bytes, all zero, or null; *huge says whether it is
-  // on huge pages.
-  void* Take(size_t len, bool* huge) {
+  // on huge pages. want_huge: only one on huge pages (an array that would be mapped on
+  // them: a grow array on small pages, reused for a hinted map, made its inserts miss
+  // the TLB).
+  void* Take(size_t len, bool want_huge, bool* huge) {
     std::lock_guard<std::mutex> lock(mu_);
     for (size_t i = 0; i < free_.size(); i++) {
-      if (free_[i].len == len) {
+      if (free_[i].len == len && (free_[i].huge || !want_huge)) {
         void* p = free_[i].p;
         *huge = free_[i].huge;
         free_[i] = free_.back();
@@ -118,7 +133,10 @@ class MappingCache {
   // throw.
   bool Reserve(size_t len) {
     std::lock_guard<std::mutex> lock(mu_);
-    if (bytes_ + len > budget_) return false;
+    StartScavengerLocked();
+    if (bytes_ + len > (scavenging_ ? budget_ : std::min(budget_, kCacheBytesNoDecay))) {
+      return false;
+    }
     try {
       free_.reserve(free_.size() + reserved_ + 1);
     } catch (const std::bad_alloc&) {
@@ -131,7 +149,8 @@ class MappingCache {
   void Put(void* p, size_t len, bool huge) noexcept {
     std::lock_guard<std::mutex> lock(mu_);
     reserved_--;
-    free_.push_back({p, len, huge});  // within the capacity Reserve made
+    free_.push_back({p, len, huge, Clock::now()});  // within the capacity Reserve made
+    scavenge_cv_.notify_one();
   }
   // Unmaps every cached mapping (reserved room stays reserved, and the list keeps its
   // capacity for it).
@@ -158,6 +177,13 @@ class MappingCache {
     std::lock_guard<std::mutex> lock(mu_);
     return std::exchange(budget_, bytes);
   }
+  std::chrono::milliseconds SetDecay(std::chrono::milliseconds decay) {
+    decay = std::clamp(decay, std::chrono::milliseconds(0), kMaxDecay);  // no overflow
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto old = std::exchange(decay_, decay);
+    scavenge_cv_.notify_one();  // the next expiry may be sooner
+    return old;
+  }
   size_t CachedBytes() {
     std::lock_guard<std::mutex> lock(mu_);
     size_t n = 0;
@@ -166,16 +192,99 @@ class MappingCache {
   }
 
  private:
+  using Clock = std::chrono::steady_clock;
   struct Entry {
     void* p;
     size_t len;
     bool huge;
+    Clock::time_point put;  // when it was cached (its decay runs from there)
   };
+
+  MappingCache() {
+    // A fork copies the list but not the thread: the child starts its own when it next
+    // caches a mapping. The lock is held across the fork so that the child's copy is
+    // consistent.
+    pthread_atfork([] { Get().mu_.lock(); }, [] { Get().mu_.unlock(); },
+                   [] { Get().AfterForkInChild(); });
+  }
+
+  void AfterForkInChild() {
+    scavenging_ = false;
+    new (&scavenge_cv_) std::condition_variable();  // nobody waits on it in the child
+    mu_.unlock();
+  }
+
+  // Starts the thread that unmaps what decays, once (again in a forked child). Where no
+  // thread can be started, the cache keeps the smaller budget and nothing decays.
+  void StartScavengerLocked() {
+    if (scavenging_ || no_scavenger_) return;
+    try {
+      std::thread([this] { Scavenge(); }).detach();
+      scavenging_ = true;
+    } catch (const std::system_error&) {
+      no_scavenger_ = true;
+    }
+  }
+
+  void Scavenge() {
+    pthread_setname_np(pthread_self(), "gomap-scavenge");
+    std::vector<Entry> expired;
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      if (free_.empty()) {
+        scavenge_cv_.wait(lock);
+        continue;
+      }
+      const Clock::time_point now = Clock::now();
+      Clock::time_point next = Clock::time_point::max();
+      for (size_t i = 0; i < free_.size();) {
+        if (free_[i].put + decay_ <= now) {
+          bytes_ -= free_[i].len;
+          try {
+            expired.push_back(free_[i]);
+          } catch (const std::bad_alloc&) {
+            munmap(free_[i].p, free_[i].len);  // in one piece, then
+          }
+          free_[i] = free_.back();
+          free_.pop_back();
+        } else {
+          next = std::min(next, free_[i].put + decay_);
+          i++;
+        }
+      }
+      if (!expired.empty()) {
+        lock.unlock();
+        for (const Entry& e : expired) Unmap(e);
+        expired.clear();
+        lock.lock();
+        continue;
+      }
+      scavenge_cv_.wait_until(lock, next);
+    }
+  }
+
+  // From the end a piece at a time, as ReleaseStep hands back a dying array: the kernel
+  // holds the process's memory-map lock for each munmap, and a map's own faults and
+  // mmaps wait behind it.
+  static void Unmap(const Entry& e) {
+    const size_t chunk = e.huge ? kHugePageBytes : kReleaseChunkBytes;
+    auto* base = static_cast<char*>(e.p);
+    for (size_t len = e.len; len > 0;) {
+      const size_t piece = len % chunk != 0 ? len % chunk : std::min(len, chunk);
+      len -= piece;
+      munmap(base + len, piece);
+    }
+  }
+
   std::mutex mu_;
+  std::condition_variable scavenge_cv_;  // the thread waits for the next expiry
   std::vector<Entry> free_;
   size_t bytes_ = 0;     // cached plus reserved
   size_t reserved_ = 0;  // Reserves not yet Put
   size_t budget_ = kCacheBytes;
+  std::chrono::milliseconds decay_ = kCacheDecay;
+  bool scavenging_ = false;    // the thread runs (in this process)
+  bool no_scavenger_ = false;  // it could not be started
 };
 
 // The buckets of an array of 2^b primaries: the primaries and the spare pool.
@@ -200,13 +309,14 @@ Bucket* MapZeroedBuckets(const MapType* t, uint64_t n, BucketArray::Use use, siz
   if (!MapsBuckets(t, n, use)) return nullptr;
   size_t bytes = static_cast<size_t>(n) * t->bucketsize;
   size_t len = (bytes + PageSize() - 1) / PageSize() * PageSize();
-  if (void* p = MappingCache::Get().Take(len, huge)) {
+  const bool want_huge = len >= kHugePageBytes && use != BucketArray::kForGrow;
+  if (void* p = MappingCache::Get().Take(len, want_huge, huge)) {
     *mapped = len;
     *cached = true;
     return static_cast<Bucket*>(p);
   }
   *huge = false;
-  if (len < kHugePageBytes || use == BucketArray::kForGrow) {
+  if (!want_huge) {
     void* p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     *mapped = len;
@@ -256,6 +366,9 @@ void FreeBuckets(const MapType* t, Bucket* p) {
 
 size_t CachedMappingBytes() { return MappingCache::Get().CachedBytes(); }
 size_t SetMappingCacheBudget(size_t bytes) { return MappingCache::Get().SetBudget(bytes); }
+int64_t SetMappingCacheDecayMs(int64_t ms) {
+  return MappingCache::Get().SetDecay(std::chrono::milliseconds(ms)).count();
+}
 bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
 bool BigArraysAreMapped() { return !kHeapOnly; }
 AheadArray AheadArrayOf(const HMap* h) {

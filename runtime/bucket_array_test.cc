@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -213,20 +214,26 @@ TEST(BucketArrayRelease, Int64MapThroughManyGrows) {
 std::string LongKey(int64_t i) { return "a key longer than sixteen bytes " + std::to_string(i); }
 
 // Starts and ends a test with an empty cache of the given budget (the cache is the
-// process's: other tests must neither see this one's nor leave theirs).
+// process's: other tests must neither see this one's nor leave theirs), where nothing
+// decays while the test runs (a day; 10 s would be close to a slow build's test time).
 class CacheScope {
  public:
   explicit CacheScope(size_t budget = size_t{64} << 20)
-      : old_budget_(gomap::internal::SetMappingCacheBudget(budget)) {
+      : old_budget_(gomap::internal::SetMappingCacheBudget(budget)),
+        old_decay_ms_(gomap::internal::SetMappingCacheDecayMs(kDayMs)) {
     gomap::FreeOSMemory();
   }
   ~CacheScope() {
     gomap::internal::SetMappingCacheBudget(old_budget_);
+    gomap::internal::SetMappingCacheDecayMs(old_decay_ms_);
     gomap::FreeOSMemory();
   }
 
+  static constexpr int64_t kDayMs = int64_t{24} * 3600 * 1000;
+
  private:
   size_t old_budget_;
+  int64_t old_decay_ms_;
 };
 
 // Bytes of the mapping of a grow array of 2^b string buckets (272 bytes, and 2^(b-4)
@@ -374,6 +381,42 @@ TEST(MappingCache, ArraysBeyondTheBudgetAreUnmappedAsBefore) {
     EXPECT_EQ(CachedMappingBytes(), StrArrayMapping(10) + StrArrayMapping(11));
   }
   EXPECT_TRUE(gomap::internal::CachedMappingsAreZero());
+}
+
+// Cached arrays that nobody takes are unmapped by the cache's thread once unused for the
+// decay, in a forked child too (which starts its own thread when it first caches one).
+TEST(MappingCache, UnusedArraysAreUnmappedAfterTheDecay) {
+  if (!kArraysMapped) GTEST_SKIP() << "no mapped arrays under AddressSanitizer";
+  CacheScope scope;
+  // Grows a map through mapped arrays and drops it: they are all cached (no decay yet).
+  // Then a short decay: the cache must empty itself, waited for up to 30 s.
+  auto cached_then_unmapped = [] {
+    {
+      auto m = Map<int64_t, int64_t>::Make();
+      for (int64_t i = 0; i < 100000; i++) m.Set(i * 2654435761, i);
+    }
+    const size_t cached = CachedMappingBytes();
+    gomap::internal::SetMappingCacheDecayMs(20);
+    for (int i = 0; i < 3000 && CachedMappingBytes() != 0; i++) usleep(10000);
+    const size_t left = CachedMappingBytes();
+    gomap::internal::SetMappingCacheDecayMs(CacheScope::kDayMs);
+    return std::make_pair(cached, left);
+  };
+  const auto [cached, left] = cached_then_unmapped();
+  EXPECT_GT(cached, size_t{256} << 10);
+  EXPECT_EQ(left, 0u);
+#if !GOMAP_TEST_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
+  const pid_t pid = fork();
+  ASSERT_NE(pid, -1);
+  if (pid == 0) {
+    alarm(60);
+    const auto [child_cached, child_left] = cached_then_unmapped();
+    _exit(child_cached > (size_t{256} << 10) && child_left == 0 ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
+#endif
 }
 
 // The array of the next doubling, made ahead (bucket.h, "Memory"; HMap::next). It is

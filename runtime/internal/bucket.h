@@ -20,9 +20,10 @@
 // write (HMap::dying, ReleaseStep): unmapping tens of megabytes in one go took
 // milliseconds, all charged to the one insert that finished the grow. Released grow
 // arrays are zeroed (the same bounded piece per write) and cached for the next array of
-// their length instead of unmapped, while the process-wide cache has room (64 MiB), so
-// that a map that grows again does not fault in fresh pages; so are the mapped arrays of
-// maps made with a big hint, zeroed when the map is destroyed, for the next such map.
+// their length instead of unmapped, while the process-wide cache has room (256 MiB;
+// what stays unused for 10 s is unmapped), so that a map that grows again does not fault
+// in fresh pages; so are the mapped arrays of maps made with a big hint, zeroed when the
+// map is destroyed, for the next such map.
 //
 // A fresh mapping's pages fault on first touch, and a doubling touches its new array
 // all over at once (every insert evacuates into two random buckets and writes a third).

@@ -20,8 +20,11 @@ inline constexpr uint8_t kFlagSameSizeGrow = kSameSizeGrow;
 // Bytes of released grow arrays kept zeroed for reuse (runtime/bucket_array.cc,
 // MappingCache); FreeOSMemory (map.h) unmaps them.
 size_t CachedMappingBytes();
-// Sets the cache's budget (64 MiB unless changed); returns the previous one.
+// Sets the cache's budget (256 MiB unless changed); returns the previous one.
 size_t SetMappingCacheBudget(size_t bytes);
+// Sets how long a cached mapping stays unused before the cache's thread unmaps it (10 s
+// unless changed; at most a day); returns the previous value.
+int64_t SetMappingCacheDecayMs(int64_t ms);
 // Whether every byte of every cached mapping is zero (reads them all).
 bool CachedMappingsAreZero();
 // Whether big arrays are mapped (and so cached) at all: not under AddressSanitizer,
