@@ -27,7 +27,10 @@ template <class K>
 struct GomapMap {
   static constexpr const char* kName = "gomap";
   Map<K, int64_t> m;
-  void Init(size_t hint) { m = Map<K, int64_t>::Make(static_cast<int64_t>(hint)); }
+  void Init(size_t hint) {
+    m = Map<K, int64_t>();  // the old map goes first, as in StdLikeMap::Init
+    m = Map<K, int64_t>::Make(static_cast<int64_t>(hint));
+  }
   void Insert(const K& k, int64_t v) { m.Set(k, v); }
   bool Find(const K& k, int64_t* v) {
     auto [x, ok] = m.Lookup(k);
