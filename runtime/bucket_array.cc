@@ -184,6 +184,12 @@ class MappingCache {
     scavenge_cv_.notify_one();  // the next expiry may be sooner
     return old;
   }
+  std::vector<std::pair<const void*, size_t>> Mappings() {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::vector<std::pair<const void*, size_t>> out;
+    for (const Entry& e : free_) out.emplace_back(e.p, e.len);
+    return out;
+  }
   size_t CachedBytes() {
     std::lock_guard<std::mutex> lock(mu_);
     size_t n = 0;
@@ -201,14 +207,25 @@ class MappingCache {
   };
 
   MappingCache() {
-    // A fork copies the list but not the thread: the child starts its own when it next
-    // caches a mapping. The lock is held across the fork so that the child's copy is
-    // consistent.
-    pthread_atfork([] { Get().mu_.lock(); }, [] { Get().mu_.unlock(); },
-                   [] { Get().AfterForkInChild(); });
+    // A fork copies the lists but not the thread: the child starts its own when it next
+    // caches a mapping, and finishes the unmapping the parent's thread was doing. Both
+    // locks are held across the fork so that the child's copies are consistent.
+    pthread_atfork(
+        [] {
+          Get().mu_.lock();
+          Get().unmap_mu_.lock();
+        },
+        [] {
+          Get().unmap_mu_.unlock();
+          Get().mu_.unlock();
+        },
+        [] { Get().AfterForkInChild(); });
   }
 
   void AfterForkInChild() {
+    for (const Entry& e : unmapping_) munmap(e.p, e.len);  // what is left of each
+    unmapping_.clear();
+    unmap_mu_.unlock();
     scavenging_ = false;
     new (&scavenge_cv_) std::condition_variable();  // nobody waits on it in the child
     mu_.unlock();
@@ -228,7 +245,6 @@ class MappingCache {
 
   void Scavenge() {
     pthread_setname_np(pthread_self(), "gomap-scavenge");
-    std::vector<Entry> expired;
     std::unique_lock<std::mutex> lock(mu_);
     for (;;) {
       if (free_.empty()) {
@@ -237,11 +253,14 @@ class MappingCache {
       }
       const Clock::time_point now = Clock::now();
       Clock::time_point next = Clock::time_point::max();
+      bool expired = false;
       for (size_t i = 0; i < free_.size();) {
         if (free_[i].put + decay_ <= now) {
           bytes_ -= free_[i].len;
+          expired = true;
+          std::lock_guard<std::mutex> unmap_lock(unmap_mu_);
           try {
-            expired.push_back(free_[i]);
+            unmapping_.push_back(free_[i]);
           } catch (const std::bad_alloc&) {
             munmap(free_[i].p, free_[i].len);  // in one piece, then
           }
@@ -252,10 +271,10 @@ class MappingCache {
           i++;
         }
       }
-      if (!expired.empty()) {
+      if (expired) {
         lock.unlock();
-        for (const Entry& e : expired) Unmap(e);
-        expired.clear();
+        while (UnmapPiece()) {
+        }
         lock.lock();
         continue;
       }
@@ -263,22 +282,28 @@ class MappingCache {
     }
   }
 
-  // From the end a piece at a time, as ReleaseStep hands back a dying array: the kernel
-  // holds the process's memory-map lock for each munmap, and a map's own faults and
-  // mmaps wait behind it.
-  static void Unmap(const Entry& e) {
+  // Unmaps one piece of the last mapping being unmapped, from its end, as ReleaseStep
+  // hands back a dying array: the kernel holds the process's memory-map lock for each
+  // munmap, and a map's own faults and mmaps wait behind it. False when none is left.
+  // unmap_mu_ is held across each munmap and its bookkeeping, so that a fork sees every
+  // piece either mapped and listed or gone.
+  bool UnmapPiece() {
+    std::lock_guard<std::mutex> lock(unmap_mu_);
+    if (unmapping_.empty()) return false;
+    Entry& e = unmapping_.back();
     const size_t chunk = e.huge ? kHugePageBytes : kReleaseChunkBytes;
-    auto* base = static_cast<char*>(e.p);
-    for (size_t len = e.len; len > 0;) {
-      const size_t piece = len % chunk != 0 ? len % chunk : std::min(len, chunk);
-      len -= piece;
-      munmap(base + len, piece);
-    }
+    const size_t piece = e.len % chunk != 0 ? e.len % chunk : std::min(e.len, chunk);
+    e.len -= piece;
+    munmap(static_cast<char*>(e.p) + e.len, piece);
+    if (e.len == 0) unmapping_.pop_back();
+    return true;
   }
 
   std::mutex mu_;
   std::condition_variable scavenge_cv_;  // the thread waits for the next expiry
   std::vector<Entry> free_;
+  std::mutex unmap_mu_;           // taken inside mu_ when both are held
+  std::vector<Entry> unmapping_;  // expired, being unmapped by the thread (unmap_mu_)
   size_t bytes_ = 0;     // cached plus reserved
   size_t reserved_ = 0;  // Reserves not yet Put
   size_t budget_ = kCacheBytes;
@@ -370,6 +395,9 @@ int64_t SetMappingCacheDecayMs(int64_t ms) {
   return MappingCache::Get().SetDecay(std::chrono::milliseconds(ms)).count();
 }
 bool CachedMappingsAreZero() { return MappingCache::Get().AllZero(); }
+std::vector<std::pair<const void*, size_t>> CachedMappings() {
+  return MappingCache::Get().Mappings();
+}
 bool BigArraysAreMapped() { return !kHeapOnly; }
 AheadArray AheadArrayOf(const HMap* h) {
   if (h->next == nullptr) return {};

@@ -11,14 +11,17 @@
 //   - released grow arrays are cached zeroed and reused: a map grown through reused
 //     arrays holds nothing of the maps that had them before, and FreeOSMemory empties
 //     the cache.
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -418,6 +421,53 @@ TEST(MappingCache, UnusedArraysAreUnmappedAfterTheDecay) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "child status " << status;
 #endif
 }
+
+#if !GOMAP_TEST_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
+// A fork while the cache's thread is unmapping expired mappings: the child finishes that
+// unmapping, so once it drains its own cache nothing of the parent's cached mappings is
+// left mapped in it. The fork is made as soon as the thread has taken every mapping out
+// of the cache, in the middle of unmapping them a piece at a time.
+TEST(MappingCache, AForkWhileUnmappingLeavesNothingMappedInTheChild) {
+  if (!kArraysMapped) GTEST_SKIP() << "no mapped arrays under AddressSanitizer";
+  CacheScope scope;
+  for (int round = 0; round < 20; round++) {
+    {
+      auto m = Map<int64_t, int64_t>::Make();
+      for (int64_t i = 0; i < 200000; i++) m.Set(i * 2654435761, i);
+    }
+    const std::vector<std::pair<const void*, size_t>> cached =
+        gomap::internal::CachedMappings();
+    ASSERT_FALSE(cached.empty());
+    const long page = sysconf(_SC_PAGESIZE);
+    gomap::internal::SetMappingCacheDecayMs(0);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (CachedMappingBytes() != 0) {
+      ASSERT_LT(std::chrono::steady_clock::now(), give_up) << "the cache's thread never ran";
+    }
+    const pid_t pid = fork();
+    ASSERT_NE(pid, -1);
+    if (pid == 0) {
+      alarm(60);
+      gomap::FreeOSMemory();
+      // msync fails with ENOMEM on a range with an unmapped page; nothing in the child
+      // maps memory before this check.
+      int mapped_pages = 0;
+      for (const auto& [p, len] : cached) {
+        for (size_t off = 0; off < len; off += static_cast<size_t>(page)) {
+          void* at = const_cast<char*>(static_cast<const char*>(p)) + off;
+          if (msync(at, static_cast<size_t>(page), MS_ASYNC) == 0) mapped_pages++;
+        }
+      }
+      _exit(mapped_pages == 0 ? 0 : 1);
+    }
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << "round " << round << ": child status " << status;
+    gomap::internal::SetMappingCacheDecayMs(CacheScope::kDayMs);
+  }
+}
+#endif
 
 // The array of the next doubling, made ahead (bucket.h, "Memory"; HMap::next). It is
 // memory management only: nothing of it may be observable but through the peer.

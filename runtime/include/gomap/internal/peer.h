@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
+#include <vector>
 
 #include "gomap/internal/bucket_scan.h"
 #include "gomap/internal/hmap.h"
@@ -27,6 +29,8 @@ size_t SetMappingCacheBudget(size_t bytes);
 int64_t SetMappingCacheDecayMs(int64_t ms);
 // Whether every byte of every cached mapping is zero (reads them all).
 bool CachedMappingsAreZero();
+// The cached mappings, as (start, length in bytes).
+std::vector<std::pair<const void*, size_t>> CachedMappings();
 // Whether big arrays are mapped (and so cached) at all: not under AddressSanitizer,
 // where every array comes from the heap.
 bool BigArraysAreMapped();
