@@ -53,25 +53,13 @@
 
 namespace gomap::internal {
 
-// kBucketCnt, the tophash states, the flag bits, TopHash and the SlotMask scans are in
-// gomap/internal/bucket_scan.h, shared with the lookup map.h inlines.
-inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
-inline constexpr int64_t kLoadFactorDen = 2;
+// kBucketCnt, the tophash states, the flag bits, TopHash, the SlotMask scans and the
+// grow triggers are in gomap/internal/bucket_scan.h, shared with the lookup and the
+// assign map.h inlines.
 
 // Evacuation is judged on tophash[0] of the primary bucket only (Go's evacuated()).
 inline bool Evacuated(const Bucket* b) {
   return b[0] > kEmptyOne && b[0] < kMinTopHash;
-}
-inline uint64_t BucketShift(uint8_t B) { return uint64_t{1} << (B & 63); }
-inline uint64_t BucketMask(uint8_t B) { return BucketShift(B) - 1; }
-// count > 8 && count > 13 * (2^B / 2): integer division makes B = 0 mean "count > 8".
-inline bool OverLoadFactor(int64_t count, uint8_t B) {
-  return count > kBucketCnt &&
-         static_cast<uint64_t>(count) > kLoadFactorNum * (BucketShift(B) / kLoadFactorDen);
-}
-inline bool TooManyOverflowBuckets(uint16_t noverflow, uint8_t B) {
-  if (B > 15) B = 15;
-  return noverflow >= static_cast<uint16_t>(uint16_t{1} << (B & 15));
 }
 
 // Slot accessors. "Slot" is the bucket memory; "object" is the K or V (behind a

@@ -37,6 +37,7 @@
 #define GOMAP_MAP_H_
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -148,6 +149,9 @@ class Map {
   // m[k] = v
   void Set(const K& k, V v) {
     if (!h_) throw internal::NilMapWritePanic();
+    if constexpr (kInlineAssign) {
+      if (InlineAssign(k, v)) return;
+    }
     const auto& key = CoreKey(k);
     internal::MapAssign<kKind>(h_, &key, &v);
   }
@@ -385,6 +389,74 @@ class Map {
   // otherwise call here.
   [[gnu::flatten]] static uint64_t FastHash(const K& k, uint64_t seed) {
     return DefaultHash<K>()(k, seed);
+  }
+
+  // mapassign_fast64 and mapassign_fast32 for their common case, done right here: a map
+  // with buckets, not growing, not being written, no old array being handed back; an
+  // integer key and a value copied as bytes (nothing can throw, nothing to undo); the
+  // key found in its primary bucket, or absent with a free slot there and an insert that
+  // pulls neither grow trigger nor a step of the array made ahead. That is all that
+  // MapAssign<kKind> does in that case, in Go's order (the writing flag set before the
+  // scan, checked and cleared after the stores), with the layout a constant: no call, no
+  // register saves, no reads of the MapType. In every other case, a chain that goes on
+  // past the primary bucket included, it changes nothing but the flag, which it puts
+  // back, and returns false: MapAssign starts over and does it all. In a map far bigger
+  // than the caches an insert waits for its bucket's line, and how many inserts overlap
+  // those waits depends on how few instructions each one is (bench/README.md).
+  static constexpr bool kInlineAssign =
+      (kKind == internal::KeyKind::kFast64 || kKind == internal::KeyKind::kFast32) &&
+      std::is_trivially_copyable_v<V> && !kLayout.indirect_elem;
+  [[gnu::always_inline]] bool InlineAssign(const K& k, const V& v) {
+    using internal::Bucket, internal::HMap, internal::kHashWriting;
+    HMap* const h = h_;
+    const uint8_t flags = h->flags.load(std::memory_order_relaxed);
+    if (h->bucket0 == nullptr || h->oldbuckets != nullptr || h->dying != nullptr ||
+        (flags & kHashWriting)) {
+      return false;
+    }
+    const uint64_t hash = FastHash(k, h->hash0);
+    h->flags.store(static_cast<uint8_t>(flags ^ kHashWriting), std::memory_order_relaxed);
+    Bucket* const b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
+    const uint8_t top = internal::TopHash(hash);
+    const internal::TopHashes w = internal::LoadTopHashes(b);
+    const internal::SlotMask rest = internal::MatchEmptyRest(w);
+    if (rest != 0) [[likely]] {
+      for (internal::SlotMask m = internal::MatchTopHash(w, top) & internal::SlotsBefore(rest);
+           m != 0; m &= m - 1) {
+        const unsigned i = internal::FirstSlot(m);
+        if (*static_cast<const K*>(internal::DirectKeySlot<K>(b, i)) == k) {
+          StoreElem(b, i, v);  // an integer key is never rewritten
+          FinishInlineWrite(h);
+          return true;
+        }
+      }
+      const int64_t count = h->count + 1;
+      if (!internal::OverLoadFactor(count, h->B) &&
+          !internal::TooManyOverflowBuckets(h->noverflow, h->B) && count < h->ahead_at) {
+        const unsigned i =
+            internal::FirstSlot(internal::MatchEmpty(w) & internal::SlotsThrough(rest));
+        std::memcpy(internal::DirectKeySlot<K>(b, i), &k, sizeof(K));
+        StoreElem(b, i, v);
+        b[i] = top;
+        h->count = count;
+        FinishInlineWrite(h);
+        return true;
+      }
+    }
+    h->flags.store(static_cast<uint8_t>(h->flags.load(std::memory_order_relaxed) & ~kHashWriting),
+                   std::memory_order_relaxed);
+    return false;
+  }
+  static void StoreElem(internal::Bucket* b, unsigned i, const V& v) {
+    if constexpr (!internal::kZeroSizeElem<V>) {
+      std::memcpy(b + kLayout.elemoff + i * kLayout.elemsize, &v, sizeof(V));
+    }
+  }
+  // WriteScope::Finish (runtime/internal/core.h), for InlineAssign.
+  static void FinishInlineWrite(internal::HMap* h) {
+    const uint8_t f = h->flags.load(std::memory_order_relaxed);
+    if (!(f & internal::kHashWriting)) internal::Fatal("concurrent map writes");
+    h->flags.store(static_cast<uint8_t>(f & ~internal::kHashWriting), std::memory_order_release);
   }
 
   static V Elem(const void* e) {

@@ -1,6 +1,7 @@
-// The bucket scan shared by the runtime (runtime/*.cc) and the lookup that
-// <gomap/map.h> inlines for the fast key kinds: Go's bucket constants, tophash states
-// and map flag bits, and the 8-slots-at-a-time tophash match. Nothing here is user API.
+// The bucket scan shared by the runtime (runtime/*.cc) and the lookup and assign that
+// <gomap/map.h> inlines for the fast key kinds: Go's bucket constants, tophash states,
+// map flag bits and grow triggers, and the 8-slots-at-a-time tophash match. Nothing
+// here is user API.
 //
 // A bucket is raw memory laid out as Go lays it out (runtime/internal/bucket.h):
 //   tophash[8] | key[8] | elem[8] | overflow pointer
@@ -42,6 +43,22 @@ inline constexpr uint8_t kHashWriting = 4;
 inline constexpr uint8_t kSameSizeGrow = 8;
 
 using Bucket = unsigned char;
+
+inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
+inline constexpr int64_t kLoadFactorDen = 2;
+
+inline uint64_t BucketShift(uint8_t B) { return uint64_t{1} << (B & 63); }
+inline uint64_t BucketMask(uint8_t B) { return BucketShift(B) - 1; }
+// The two grow triggers, which only the insert of an absent key pulls.
+// count > 8 && count > 13 * (2^B / 2): integer division makes B = 0 mean "count > 8".
+inline bool OverLoadFactor(int64_t count, uint8_t B) {
+  return count > kBucketCnt &&
+         static_cast<uint64_t>(count) > kLoadFactorNum * (BucketShift(B) / kLoadFactorDen);
+}
+inline bool TooManyOverflowBuckets(uint16_t noverflow, uint8_t B) {
+  if (B > 15) B = 15;
+  return noverflow >= static_cast<uint16_t>(uint16_t{1} << (B & 15));
+}
 
 // HIter::checkBucket when the iterator needs no grow filter in its current bucket.
 inline constexpr uint64_t kNoCheck = ~uint64_t{0};

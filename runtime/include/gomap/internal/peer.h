@@ -70,6 +70,11 @@ struct MapPeer {
   static uint8_t Flags(const M& m) {
     return m.h_ ? m.h_->flags.load() : 0;
   }
+  // Whether M's Set() does the common case inline (Map::InlineAssign) before MapAssign.
+  template <class M>
+  static constexpr bool InlinesAssign() {
+    return M::kInlineAssign;
+  }
 };
 
 }  // namespace gomap::internal
