@@ -43,12 +43,7 @@ int64_t AheadFrom(const HMap* h);
 // (user equality, copy or move; allocation), the bit is cleared so the map stays usable.
 class WriteScope {
  public:
-  // Go's `h.flags ^= hashWriting` is a plain read-modify-write, and so is this: a
-  // locked XOR would cost more than the rest of a small insert, and buys nothing,
-  // since writers racing at all is the misuse being detected (best effort, as in Go).
-  explicit WriteScope(HMap* h) : h_(h) {
-    h_->flags.store(Flags(h_) ^ kHashWriting, std::memory_order_relaxed);
-  }
+  explicit WriteScope(HMap* h) : h_(h) { BeginWrite(h_); }
   WriteScope(const WriteScope&) = delete;
   WriteScope& operator=(const WriteScope&) = delete;
   ~WriteScope() {
@@ -57,9 +52,7 @@ class WriteScope {
   [[gnu::always_inline]] void Finish() {
     done_ = true;
     if (h_->dying != nullptr) [[unlikely]] ReleaseDyingStep(h_);
-    uint8_t f = Flags(h_);
-    if (!(f & kHashWriting)) Fatal("concurrent map writes");
-    h_->flags.store(static_cast<uint8_t>(f & ~kHashWriting), std::memory_order_release);
+    EndWrite(h_);
   }
 
  private:

@@ -415,7 +415,7 @@ class Map {
       return false;
     }
     const uint64_t hash = FastHash(k, h->hash0);
-    h->flags.store(static_cast<uint8_t>(flags ^ kHashWriting), std::memory_order_relaxed);
+    internal::BeginWrite(h);
     Bucket* const b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
     const uint8_t top = internal::TopHash(hash);
     const internal::TopHashes w = internal::LoadTopHashes(b);
@@ -426,7 +426,7 @@ class Map {
         const unsigned i = internal::FirstSlot(m);
         if (*static_cast<const K*>(internal::DirectKeySlot<K>(b, i)) == k) {
           StoreElem(b, i, v);  // an integer key is never rewritten
-          FinishInlineWrite(h);
+          internal::EndWrite(h);
           return true;
         }
       }
@@ -439,7 +439,7 @@ class Map {
         StoreElem(b, i, v);
         b[i] = top;
         h->count = count;
-        FinishInlineWrite(h);
+        internal::EndWrite(h);
         return true;
       }
     }
@@ -451,12 +451,6 @@ class Map {
     if constexpr (!internal::kZeroSizeElem<V>) {
       std::memcpy(b + kLayout.elemoff + i * kLayout.elemsize, &v, sizeof(V));
     }
-  }
-  // WriteScope::Finish (runtime/internal/core.h), for InlineAssign.
-  static void FinishInlineWrite(internal::HMap* h) {
-    const uint8_t f = h->flags.load(std::memory_order_relaxed);
-    if (!(f & internal::kHashWriting)) internal::Fatal("concurrent map writes");
-    h->flags.store(static_cast<uint8_t>(f & ~internal::kHashWriting), std::memory_order_release);
   }
 
   static V Elem(const void* e) {

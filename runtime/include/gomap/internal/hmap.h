@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "gomap/internal/bucket_scan.h"
 #include "gomap/internal/type.h"
 
 namespace gomap {
@@ -112,6 +113,23 @@ std::string MapDump(const HMap* h, size_t max_buckets = 64);
 
 // The fatal-error channel (user misuse): calls the handler, never returns.
 [[noreturn]] void Fatal(const char* msg);
+
+// The two ends of a write (mapassign, mapdelete, mapclear), for WriteScope
+// (runtime/internal/core.h) and the assign <gomap/map.h> inlines. BeginWrite toggles
+// hashWriting (XOR, as Go: two racing writers cancel and one gets caught at exit); a
+// plain read-modify-write, as Go's `h.flags ^= hashWriting` is: a locked one would cost
+// more than the rest of a small insert and buys nothing, since writers racing at all is
+// the misuse being detected (best effort, as in Go). EndWrite checks the bit is still
+// set, then clears it.
+inline void BeginWrite(HMap* h) {
+  h->flags.store(static_cast<uint8_t>(h->flags.load(std::memory_order_relaxed) ^ kHashWriting),
+                 std::memory_order_relaxed);
+}
+inline void EndWrite(HMap* h) {
+  const uint8_t f = h->flags.load(std::memory_order_relaxed);
+  if (!(f & kHashWriting)) Fatal("concurrent map writes");
+  h->flags.store(static_cast<uint8_t>(f & ~kHashWriting), std::memory_order_release);
+}
 
 }  // namespace internal
 }  // namespace gomap
