@@ -1,8 +1,12 @@
-// Assign: the common case that <gomap/map.h> does inline (Map::InlineAssign, integer keys
-// with values copied as bytes) against MapAssign, which does every case.
+// Assign: the common case that <gomap/map.h> does inline (Map::InlineAssign for integer
+// keys, Map::ShortKeyAssign for strings of at most 16 bytes; values copied as bytes)
+// against MapAssign, which does every case.
 //
-// A map whose Eq is not std::equal_to has the generic key kind, so its Set() always goes
-// to MapAssign<kGeneric>; with DefaultHash it puts every key where the fast map does.
+// Two twins. A map whose Eq is not std::equal_to has the generic key kind, so its Set()
+// always goes to MapAssign<kGeneric>; with DefaultHash it puts every integer key where
+// the fast map does. And the same map type assigned through MapAssign<kKind> itself
+// (MapPeer::AssignInCore): same key kind, same slots, so also for string keys, whose
+// fast map keeps StrKey slots where the generic one keeps std::strings.
 // Both maps run the same operations from the same random seed: inserts, overwrites and
 // deletes over a key range that widens, so the maps grow (doublings, arrays made ahead of
 // them, old arrays handed back), fill overflow chains, empty out and re-draw hash0. At
@@ -75,13 +79,22 @@ std::string StatsText(const gomap::Stats& s) {
          " old_overflow=" + std::to_string(s.old_overflow_buckets);
 }
 
+template <class K>
+std::string KeyText(const K& k) {
+  if constexpr (std::is_same_v<K, std::string>) {
+    return "\"" + k + "\"";
+  } else {
+    return std::to_string(k);
+  }
+}
+
 // What a checkpoint records of a map: its stats, its layout and one full iteration.
 template <class M>
 std::string Snapshot(const M& m, uint64_t iter_seed) {
   std::string s = StatsText(m.GetStats()) + "\n" + m.Dump(size_t{1} << 20);
   gomap::SeedRandom(iter_seed);
   for (auto it = m.Range(); it.Next();) {
-    s += std::to_string(it.Key()) + "=" + Text(it.Value()) + " ";
+    s += KeyText(it.Key()) + "=" + Text(it.Value()) + " ";
   }
   return s;
 }
@@ -91,14 +104,31 @@ int AheadB(const M& m) {
   return gomap::internal::AheadArrayOf(MapPeer::Header(m)).B;  // -1: none
 }
 
-// The i-th key of the range the operations draw from.
+// The i-th key of the range the operations draw from. Strings: 0 to 21 bytes, the empty
+// one included, those over 16 never assigned inline; padding goes first, so that many
+// keys of one length share their first 8 bytes and differ only in the word after them.
 template <class K>
 K KeyAt(int64_t i) {
-  return static_cast<K>(i * 7919 - 1000);
+  if constexpr (std::is_same_v<K, std::string>) {
+    if (i == 0) return std::string();
+    return std::string(static_cast<size_t>(i % 13), '_') + std::to_string(i * 7919 - 1000);
+  } else {
+    return static_cast<K>(i * 7919 - 1000);
+  }
+}
+
+// m[k] = v: Set(), or through MapAssign always (kInCore).
+template <bool kInCore, class M, class K, class V>
+void Assign(M& m, const K& k, V v) {
+  if constexpr (kInCore) {
+    MapPeer::AssignInCore(m, k, v);
+  } else {
+    m.Set(k, v);
+  }
 }
 
 // The same operations on a map of type M, from the same seed: the checkpoints' snapshots.
-template <class M, class K, class V>
+template <class M, class K, class V, bool kInCore = false>
 std::vector<std::string> Run(int64_t hint, uint64_t seed, int steps, int every) {
   gomap::SeedRandom(seed);
   M m = M::Make(hint);
@@ -114,7 +144,7 @@ std::vector<std::string> Run(int64_t hint, uint64_t seed, int steps, int every) 
     const uint64_t range = 16 + static_cast<uint64_t>(step) * 20000 / steps;
     const K k = KeyAt<K>(static_cast<int64_t>(Mix(x ^ 0x5bd1e995) % range));
     if ((x % 100) < (draining ? 10u : 65u)) {
-      m.Set(k, ValueOf<V>(x >> 8));
+      Assign<kInCore>(m, k, ValueOf<V>(x >> 8));
     } else {
       m.Delete(k);
     }
@@ -151,6 +181,39 @@ using Configs = ::testing::Types<Config<int64_t, int64_t>, Config<int32_t, int64
                                  Config<uint32_t, uint8_t>>;
 TYPED_TEST_SUITE(InlineAssign, Configs);
 
+// Checkpoint by checkpoint, as booleans first: a failing snapshot is megabytes of text.
+void ExpectSameRuns(const std::vector<std::string>& fast, const std::vector<std::string>& twin,
+                    int64_t hint, uint64_t seed) {
+  ASSERT_EQ(fast.size(), twin.size());
+  for (size_t i = 0; i < fast.size(); i++) {
+    ASSERT_TRUE(fast[i] == twin[i]) << "hint " << hint << " seed " << seed << ", checkpoint "
+                                    << i << ":\n"
+                                    << fast[i].substr(0, 2000) << "\n--- MapAssign ---\n"
+                                    << twin[i].substr(0, 2000);
+  }
+}
+
+template <class C>
+class InlineAssignInCore : public ::testing::Test {};
+using CoreConfigs =
+    ::testing::Types<Config<int64_t, int64_t>, Config<uint32_t, uint8_t>,
+                     Config<std::string, int64_t>, Config<std::string, NoValue>,
+                     Config<std::string, TwoWords>>;
+TYPED_TEST_SUITE(InlineAssignInCore, CoreConfigs);
+
+TYPED_TEST(InlineAssignInCore, LeavesTheMapAsMapAssignDoes) {
+  using K = typename TypeParam::Key;
+  using V = typename TypeParam::Value;
+  using Fast = Map<K, V>;
+  static_assert(MapPeer::InlinesAssign<Fast>(), "the map under test assigns inline");
+  for (int64_t hint : {int64_t{0}, int64_t{5000}}) {
+    for (uint64_t seed : {uint64_t{1}, uint64_t{77}}) {
+      ExpectSameRuns(Run<Fast, K, V>(hint, seed, 40000, 2500),
+                     Run<Fast, K, V, /*kInCore=*/true>(hint, seed, 40000, 2500), hint, seed);
+    }
+  }
+}
+
 TYPED_TEST(InlineAssign, LeavesTheMapAsMapAssignDoes) {
   using K = typename TypeParam::Key;
   using V = typename TypeParam::Value;
@@ -160,16 +223,8 @@ TYPED_TEST(InlineAssign, LeavesTheMapAsMapAssignDoes) {
   static_assert(!MapPeer::InlinesAssign<Generic>(), "its twin always calls MapAssign");
   for (int64_t hint : {int64_t{0}, int64_t{5000}}) {
     for (uint64_t seed : {uint64_t{1}, uint64_t{77}}) {
-      const std::vector<std::string> fast = Run<Fast, K, V>(hint, seed, 40000, 2500);
-      const std::vector<std::string> generic = Run<Generic, K, V>(hint, seed, 40000, 2500);
-      ASSERT_EQ(fast.size(), generic.size());
-      for (size_t i = 0; i < fast.size(); i++) {
-        // Compared as booleans first: a failing snapshot is megabytes of text.
-        ASSERT_TRUE(fast[i] == generic[i])
-            << "hint " << hint << " seed " << seed << ", checkpoint " << i << ":\n"
-            << fast[i].substr(0, 2000) << "\n--- MapAssign ---\n"
-            << generic[i].substr(0, 2000);
-      }
+      ExpectSameRuns(Run<Fast, K, V>(hint, seed, 40000, 2500),
+                     Run<Generic, K, V>(hint, seed, 40000, 2500), hint, seed);
     }
   }
 }

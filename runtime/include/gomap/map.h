@@ -150,7 +150,11 @@ class Map {
   void Set(const K& k, V v) {
     if (!h_) throw internal::NilMapWritePanic();
     if constexpr (kInlineAssign) {
-      if (InlineAssign(k, v)) return;
+      if constexpr (kStrSlots) {
+        if (k.size() <= internal::StrKey::kInline && ShortKeyAssign(k, v)) return;
+      } else {
+        if (InlineAssign(k, v)) return;
+      }
     }
     const auto& key = CoreKey(k);
     internal::MapAssign<kKind>(h_, &key, &v);
@@ -391,30 +395,64 @@ class Map {
     return DefaultHash<K>()(k, seed);
   }
 
-  // mapassign_fast64 and mapassign_fast32 for their common case, done right here: a map
-  // with buckets, not growing, not being written, no old array being handed back; an
-  // integer key and a value copied as bytes (nothing can throw, nothing to undo); the
-  // key found in its primary bucket, or absent with a free slot there and an insert that
-  // pulls neither grow trigger nor a step of the array made ahead. That is all that
-  // MapAssign<kKind> does in that case, in Go's order (the writing flag set before the
-  // scan, checked and cleared after the stores), with the layout a constant: no call, no
-  // register saves, no reads of the MapType. In every other case, a chain that goes on
-  // past the primary bucket included, it changes nothing but the flag, which it puts
-  // back, and returns false: MapAssign starts over and does it all. In a map far bigger
-  // than the caches an insert waits for its bucket's line, and how many inserts overlap
-  // those waits depends on how few instructions each one is (bench/README.md).
+  // mapassign_fast64, mapassign_fast32 and mapassign_faststr for their common case, done
+  // right here: a map with buckets, not growing, not being written, no old array being
+  // handed back; an integer key, or a string of at most 16 bytes (its StrKey slot is
+  // three words, nothing allocated), and a value copied as bytes (nothing can throw,
+  // nothing to undo); the key found in its primary bucket, or absent with a free slot
+  // there and an insert that pulls neither grow trigger nor a step of the array made
+  // ahead. That is all that MapAssign<kKind> does in that case, in Go's order (the
+  // writing flag set before the scan, checked and cleared after the stores), with the
+  // layout a constant: no call for integer keys, one for strings (as for their lookups),
+  // no reads of the MapType. In every other case, a chain that goes on past the primary
+  // bucket included, it changes nothing but the flag, which it puts back, and returns
+  // false: MapAssign starts over and does it all. In a map far bigger than the caches an
+  // insert waits for its bucket's line, and how many inserts overlap those waits depends
+  // on how few instructions each one is (bench/README.md).
   static constexpr bool kInlineAssign =
-      (kKind == internal::KeyKind::kFast64 || kKind == internal::KeyKind::kFast32) &&
+      (kKind == internal::KeyKind::kFast64 || kKind == internal::KeyKind::kFast32 ||
+       kKind == internal::KeyKind::kFastStr) &&
       std::is_trivially_copyable_v<V> && !kLayout.indirect_elem;
   [[gnu::always_inline]] bool InlineAssign(const K& k, const V& v) {
+    if (!InlineAssignable(h_)) return false;
+    return AssignInPrimary(
+        FastHash(k, h_->hash0), v,
+        [&k](internal::Bucket* b, unsigned i) {
+          return *static_cast<const K*>(internal::DirectKeySlot<K>(b, i)) == k;
+        },
+        [&k](internal::Bucket* b, unsigned i) {
+          std::memcpy(internal::DirectKeySlot<K>(b, i), &k, sizeof(K));
+        });
+  }
+  // A string key of at most 16 bytes: hashed and compared as ShortKeyAccess does, and
+  // stored as the three words of its slot (StrKey::Words), which is the StrKey that
+  // MapAssign would build (StrKey::CopyTo of StrKey::View, with nothing to allocate).
+  [[gnu::noinline]] bool ShortKeyAssign(const K& k, const V& v) {
+    if (!InlineAssignable(h_)) return false;
+    const internal::StrKey::Words key = internal::StrKey::ShortWords(k);
+    return AssignInPrimary(
+        internal::MemHashShort(k.data(), k.size(), h_->hash0), v,
+        [&key](internal::Bucket* b, unsigned i) {
+          return key.Matches(internal::DirectKeySlot<SlotKey>(b, i));
+        },
+        [&key](internal::Bucket* b, unsigned i) {
+          key.StoreTo(internal::DirectKeySlot<SlotKey>(b, i));
+        });
+  }
+  static bool InlineAssignable(const internal::HMap* h) {
+    const uint8_t flags = h->flags.load(std::memory_order_relaxed);
+    return h->bucket0 != nullptr && h->oldbuckets == nullptr && h->dying == nullptr &&
+           !(flags & internal::kHashWriting);
+  }
+  // The body of the inline assigns: eq(bucket, slot) compares a candidate slot's key
+  // with k, store_key(bucket, slot) writes k into a free slot. A key found equal is not
+  // rewritten: the slot of an equal integer, or of an equal string of at most 16 bytes,
+  // holds the same bytes (MapAssign does not rewrite them either: no kNeedKeyUpdate).
+  template <class SlotEq, class StoreKey>
+  [[gnu::always_inline]] bool AssignInPrimary(uint64_t hash, const V& v, SlotEq&& eq,
+                                              StoreKey&& store_key) {
     using internal::Bucket, internal::HMap, internal::kHashWriting;
     HMap* const h = h_;
-    const uint8_t flags = h->flags.load(std::memory_order_relaxed);
-    if (h->bucket0 == nullptr || h->oldbuckets != nullptr || h->dying != nullptr ||
-        (flags & kHashWriting)) {
-      return false;
-    }
-    const uint64_t hash = FastHash(k, h->hash0);
     internal::BeginWrite(h);
     Bucket* const b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
     const uint8_t top = internal::TopHash(hash);
@@ -424,8 +462,8 @@ class Map {
       for (internal::SlotMask m = internal::MatchTopHash(w, top) & internal::SlotsBefore(rest);
            m != 0; m &= m - 1) {
         const unsigned i = internal::FirstSlot(m);
-        if (*static_cast<const K*>(internal::DirectKeySlot<K>(b, i)) == k) {
-          StoreElem(b, i, v);  // an integer key is never rewritten
+        if (eq(b, i)) {
+          StoreElem(b, i, v);
           internal::EndWrite(h);
           return true;
         }
@@ -435,7 +473,7 @@ class Map {
           !internal::TooManyOverflowBuckets(h->noverflow, h->B) && count < h->ahead_at) {
         const unsigned i =
             internal::FirstSlot(internal::MatchEmpty(w) & internal::SlotsThrough(rest));
-        std::memcpy(internal::DirectKeySlot<K>(b, i), &k, sizeof(K));
+        store_key(b, i);
         StoreElem(b, i, v);
         b[i] = top;
         h->count = count;

@@ -75,6 +75,13 @@ struct MapPeer {
   static constexpr bool InlinesAssign() {
     return M::kInlineAssign;
   }
+  // m[k] = v through MapAssign, never inline (m is not nil): the twin the inline assigns
+  // are tested against, with the same key kind and slots.
+  template <class M, class K, class V>
+  static void AssignInCore(M& m, const K& k, V v) {
+    const auto& key = M::CoreKey(k);
+    MapAssign<M::kKind>(m.h_, &key, &v);
+  }
 };
 
 }  // namespace gomap::internal

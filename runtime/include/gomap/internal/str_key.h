@@ -51,6 +51,13 @@ struct StrKey {
       const char* w = static_cast<const char*>(slot);
       return Load(w) == len && Load(w + 8) == lo && Load(w + 16) == hi;
     }
+    // Writes them to a raw slot: the owning StrKey of the key (nothing to allocate).
+    void StoreTo(void* slot) const {
+      char* w = static_cast<char*>(slot);
+      std::memcpy(w, &len, 8);
+      std::memcpy(w + 8, &lo, 8);
+      std::memcpy(w + 16, &hi, 8);
+    }
   };
   static Words ShortWords(std::string_view s) {
     const char* p = s.data();
