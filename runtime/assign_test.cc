@@ -1,6 +1,7 @@
-// Assign: the common case that <gomap/map.h> does inline (Map::InlineAssign for integer
-// keys, Map::ShortKeyAssign for strings of at most 16 bytes; values copied as bytes)
-// against MapAssign, which does every case.
+// Assign and delete: the common cases that <gomap/map.h> does inline (Map::InlineAssign
+// and Map::InlineDelete for integer keys, Map::ShortKeyAssign and Map::ShortKeyDelete
+// for strings of at most 16 bytes; values copied as bytes) against MapAssign and
+// MapDelete, which do every case.
 //
 // Two twins. A map whose Eq is not std::equal_to has the generic key kind, so its Set()
 // always goes to MapAssign<kGeneric>; with DefaultHash it puts every integer key where
@@ -117,13 +118,22 @@ K KeyAt(int64_t i) {
   }
 }
 
-// m[k] = v: Set(), or through MapAssign always (kInCore).
+// m[k] = v and delete(m, k): Set() and Delete(), or MapAssign and MapDelete always
+// (kInCore).
 template <bool kInCore, class M, class K, class V>
 void Assign(M& m, const K& k, V v) {
   if constexpr (kInCore) {
     MapPeer::AssignInCore(m, k, v);
   } else {
     m.Set(k, v);
+  }
+}
+template <bool kInCore, class M, class K>
+void Remove(M& m, const K& k) {
+  if constexpr (kInCore) {
+    MapPeer::DeleteInCore(m, k);
+  } else {
+    m.Delete(k);
   }
 }
 
@@ -146,7 +156,7 @@ std::vector<std::string> Run(int64_t hint, uint64_t seed, int steps, int every) 
     if ((x % 100) < (draining ? 10u : 65u)) {
       Assign<kInCore>(m, k, ValueOf<V>(x >> 8));
     } else {
-      m.Delete(k);
+      Remove<kInCore>(m, k);
     }
     // The array made ahead of the next doubling is made by the insert that reaches the
     // count set for it (how much of it is faulted in depends on a thread, not on us).
@@ -160,8 +170,12 @@ std::vector<std::string> Run(int64_t hint, uint64_t seed, int steps, int every) 
       gomap::SeedRandom(x);  // the same draws after the checkpoint in both runs
     }
   }
-  // Every key left goes: the map empties, and its last delete re-draws hash0.
-  for (int64_t i = 0; i <= 20016 && m.Len() > 0; i++) m.Delete(KeyAt<K>(i));
+  // Every key left goes, with checkpoints on the way: the map empties, and its last
+  // delete re-draws hash0.
+  for (int64_t i = 0; i <= 20016 && m.Len() > 0; i++) {
+    Remove<kInCore>(m, KeyAt<K>(i));
+    if (i % 4000 == 3999) snaps.push_back(Snapshot(m, static_cast<uint64_t>(i)));
+  }
   EXPECT_EQ(m.Len(), 0);
   snaps.push_back(Snapshot(m, seed));
   snaps.push_back(ahead);

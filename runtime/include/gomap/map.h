@@ -162,6 +162,13 @@ class Map {
   // delete(m, k)
   void Delete(const K& k) {
     if (!h_) return;
+    if constexpr (kInlineAssign) {
+      if constexpr (kStrSlots) {
+        if (k.size() <= internal::StrKey::kInline && ShortKeyDelete(k)) return;
+      } else {
+        if (InlineDelete(k)) return;
+      }
+    }
     const auto& key = CoreKey(k);
     internal::MapDelete<kKind>(h_, &key);
   }
@@ -485,6 +492,83 @@ class Map {
                    std::memory_order_relaxed);
     return false;
   }
+  // mapdelete_fast64, mapdelete_fast32 and mapdelete_faststr for their common case, the
+  // same way (same keys, values and map states as the inline assigns): a map of two
+  // entries or more (the delete that empties a map draws a new hash0 in MapDelete), the
+  // key in its primary bucket, or absent with the chain ending there. MapDelete<kKind>
+  // does the same in that case, in the same order: the slot's value zeroed (and a
+  // string key's slot: invariant I12), the slot marked kEmptyOne, or kEmptyRest with
+  // the run of kEmptyOne before it when nothing follows it in the chain (I8; in the
+  // chain's first bucket the walk back ends at its slot 0), the count decremented.
+  // Otherwise it changes nothing but the flag, which it puts back, and returns false.
+  [[gnu::always_inline]] bool InlineDelete(const K& k) {
+    if (!InlineAssignable(h_) || h_->count < 2) return false;
+    return DeleteInPrimary(
+        FastHash(k, h_->hash0),
+        [&k](internal::Bucket* b, unsigned i) {
+          return *static_cast<const K*>(internal::DirectKeySlot<K>(b, i)) == k;
+        },
+        [](internal::Bucket*, unsigned) {});  // an integer key's bytes may stay (trivial)
+  }
+  [[gnu::noinline]] bool ShortKeyDelete(const K& k) {
+    if (!InlineAssignable(h_) || h_->count < 2) return false;
+    const internal::StrKey::Words key = internal::StrKey::ShortWords(k);
+    return DeleteInPrimary(
+        internal::MemHashShort(k.data(), k.size(), h_->hash0),
+        [&key](internal::Bucket* b, unsigned i) {
+          return key.Matches(internal::DirectKeySlot<SlotKey>(b, i));
+        },
+        [](internal::Bucket* b, unsigned i) {
+          // KeyOps<kFastStr>::Destroy: a short key owns nothing, its slot is zeroed.
+          std::memset(internal::DirectKeySlot<SlotKey>(b, i), 0, sizeof(SlotKey));
+        });
+  }
+  template <class SlotEq, class ClearKey>
+  [[gnu::always_inline]] bool DeleteInPrimary(uint64_t hash, SlotEq&& eq, ClearKey&& clear_key) {
+    using internal::Bucket, internal::HMap, internal::kHashWriting;
+    using internal::kEmptyOne, internal::kEmptyRest, internal::kBucketCnt;
+    HMap* const h = h_;
+    internal::BeginWrite(h);
+    Bucket* const b = h->bucket0 + (hash & h->bucketmask) * kLayout.bucketsize;
+    const internal::TopHashes w = internal::LoadTopHashes(b);
+    const internal::SlotMask rest = internal::MatchEmptyRest(w);
+    for (internal::SlotMask m =
+             internal::MatchTopHash(w, internal::TopHash(hash)) & internal::SlotsBefore(rest);
+         m != 0; m &= m - 1) {
+      const unsigned i = internal::FirstSlot(m);
+      if (!eq(b, i)) continue;
+      clear_key(b, i);
+      if constexpr (!internal::kZeroSizeElem<V>) {
+        std::memset(b + kLayout.elemoff + i * kLayout.elemsize, 0, kLayout.elemsize);
+      }
+      bool next_is_rest;
+      if (i == unsigned{kBucketCnt - 1}) {
+        const Bucket* ovf = *reinterpret_cast<Bucket* const*>(b + kLayout.overflowoff);
+        next_is_rest = ovf == nullptr || ovf[0] == kEmptyRest;
+      } else {
+        next_is_rest = b[i + 1] == kEmptyRest;
+      }
+      if (next_is_rest) {
+        for (unsigned j = i;; j--) {
+          b[j] = kEmptyRest;
+          if (j == 0 || b[j - 1] != kEmptyOne) break;
+        }
+      } else {
+        b[i] = kEmptyOne;
+      }
+      h->count--;
+      internal::EndWrite(h);
+      return true;
+    }
+    if (rest != 0) {  // absent: the chain ends in this bucket
+      internal::EndWrite(h);
+      return true;
+    }
+    h->flags.store(static_cast<uint8_t>(h->flags.load(std::memory_order_relaxed) & ~kHashWriting),
+                   std::memory_order_relaxed);
+    return false;
+  }
+
   static void StoreElem(internal::Bucket* b, unsigned i, const V& v) {
     if constexpr (!internal::kZeroSizeElem<V>) {
       std::memcpy(b + kLayout.elemoff + i * kLayout.elemsize, &v, sizeof(V));

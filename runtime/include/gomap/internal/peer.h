@@ -70,7 +70,8 @@ struct MapPeer {
   static uint8_t Flags(const M& m) {
     return m.h_ ? m.h_->flags.load() : 0;
   }
-  // Whether M's Set() does the common case inline (Map::InlineAssign) before MapAssign.
+  // Whether M's Set() and Delete() do the common case inline (Map::InlineAssign,
+  // Map::InlineDelete and their string twins) before MapAssign and MapDelete.
   template <class M>
   static constexpr bool InlinesAssign() {
     return M::kInlineAssign;
@@ -81,6 +82,12 @@ struct MapPeer {
   static void AssignInCore(M& m, const K& k, V v) {
     const auto& key = M::CoreKey(k);
     MapAssign<M::kKind>(m.h_, &key, &v);
+  }
+  // delete(m, k) through MapDelete, never inline (m is not nil).
+  template <class M, class K>
+  static void DeleteInCore(M& m, const K& k) {
+    const auto& key = M::CoreKey(k);
+    MapDelete<M::kKind>(m.h_, &key);
   }
 };
 
