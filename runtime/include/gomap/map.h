@@ -304,11 +304,14 @@ class Map {
   // A string key is looked up by one call, as Go's mapaccess1_faststr is. For a key of
   // at most 16 bytes (ShortKeyAccess), XXH3's short-input hash and the compare with the
   // slots' words (StrKey::Words) use the same loads of its bytes, and the function makes
-  // no call on that path, so it saves almost no registers. Longer keys (XXH3's longer
+  // no call on that path, so it saves almost no registers. `flatten` keeps it so: with
+  // three such functions (the lookup, ShortKeyAssign, ShortKeyDelete) calling them, GCC
+  // stopped inlining StrKey::ShortWords and XXH3's helpers into them, and this lookup
+  // took two calls and two register saves, 10% slower (bench/README.md). Longer keys (XXH3's longer
   // paths, a compare of far bytes), and every key while the map grows or is written,
   // take LongKeyAccess.
   [[gnu::noinline]] const void* LongKeyAccess(const K& k) const { return InlineAccess(k); }
-  [[gnu::noinline]] const void* ShortKeyAccess(const K& k) const {
+  [[gnu::noinline, gnu::flatten]] const void* ShortKeyAccess(const K& k) const {
     if (h_->count == 0) return nullptr;
     if (!Unhindered(h_)) [[unlikely]] return LongKeyAccess(k);
     const uint64_t hash = internal::MemHashShort(k.data(), k.size(), h_->hash0);
@@ -434,7 +437,7 @@ class Map {
   // A string key of at most 16 bytes: hashed and compared as ShortKeyAccess does, and
   // stored as the three words of its slot (StrKey::Words), which is the StrKey that
   // MapAssign would build (StrKey::CopyTo of StrKey::View, with nothing to allocate).
-  [[gnu::noinline]] bool ShortKeyAssign(const K& k, const V& v) {
+  [[gnu::noinline, gnu::flatten]] bool ShortKeyAssign(const K& k, const V& v) {
     if (!InlineAssignable(h_)) return false;
     const internal::StrKey::Words key = internal::StrKey::ShortWords(k);
     return AssignInPrimary(
@@ -510,7 +513,7 @@ class Map {
         },
         [](internal::Bucket*, unsigned) {});  // an integer key's bytes may stay (trivial)
   }
-  [[gnu::noinline]] bool ShortKeyDelete(const K& k) {
+  [[gnu::noinline, gnu::flatten]] bool ShortKeyDelete(const K& k) {
     if (!InlineAssignable(h_) || h_->count < 2) return false;
     const internal::StrKey::Words key = internal::StrKey::ShortWords(k);
     return DeleteInPrimary(
