@@ -307,9 +307,9 @@ class Map {
   // no call on that path, so it saves almost no registers. `flatten` keeps it so: with
   // three such functions (the lookup, ShortKeyAssign, ShortKeyDelete) calling them, GCC
   // stopped inlining StrKey::ShortWords and XXH3's helpers into them, and this lookup
-  // took two calls and two register saves, 10% slower (bench/README.md). Longer keys (XXH3's longer
-  // paths, a compare of far bytes), and every key while the map grows or is written,
-  // take LongKeyAccess.
+  // took two calls and two register saves, 10% slower (bench/README.md). Longer keys
+  // (XXH3's longer paths, a compare of far bytes), and every key while the map grows or
+  // is written, take LongKeyAccess.
   [[gnu::noinline]] const void* LongKeyAccess(const K& k) const { return InlineAccess(k); }
   [[gnu::noinline, gnu::flatten]] const void* ShortKeyAccess(const K& k) const {
     if (h_->count == 0) return nullptr;
