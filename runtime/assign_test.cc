@@ -31,6 +31,7 @@
 namespace {
 
 using gomap::testing_util::AuditClean;
+using gomap::testing_util::KeyText;
 using gomap::testing_util::Mix;
 
 using gomap::Map;
@@ -78,15 +79,6 @@ std::string StatsText(const gomap::Stats& s) {
          " noldbuckets=" + std::to_string(s.noldbuckets) +
          " overflow=" + std::to_string(s.overflow_buckets) +
          " old_overflow=" + std::to_string(s.old_overflow_buckets);
-}
-
-template <class K>
-std::string KeyText(const K& k) {
-  if constexpr (std::is_same_v<K, std::string>) {
-    return "\"" + k + "\"";
-  } else {
-    return std::to_string(k);
-  }
 }
 
 // What a checkpoint records of a map: its stats, its layout and one full iteration.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -31,6 +32,16 @@ template <class M>
   auto r = ::testing::AssertionFailure();
   for (const std::string& s : v) r << s << "\n";
   return r << m.Dump(16);
+}
+
+// A key as failure messages and snapshots show it: a string quoted, a number as such.
+template <class K>
+std::string KeyText(const K& k) {
+  if constexpr (std::is_same_v<K, std::string>) {
+    return "\"" + k + "\"";
+  } else {
+    return std::to_string(k);
+  }
 }
 
 // splitmix64's finaliser: a good default-quality hash for test hashers to build on.

@@ -37,8 +37,11 @@
 #include <gtest/gtest.h>
 
 #include "gomap/map.h"
+#include "runtime/test_util.h"
 
 namespace {
+
+using gomap::testing_util::KeyText;
 
 constexpr int kReaders = 8;
 using Clock = std::chrono::steady_clock;
@@ -115,15 +118,6 @@ Expected<K, V> ExpectFrom(const std::vector<int64_t>& live, int64_t absent_from)
   return want;
 }
 
-template <class K>
-std::string Show(const K& k) {
-  if constexpr (std::is_same_v<K, std::string>) {
-    return "\"" + k + "\"";
-  } else {
-    return std::to_string(k);
-  }
-}
-
 // One reader's pass: every Get, every Lookup (present and absent keys) and one full
 // Range, in an order that depends on the reader so that different operations overlap.
 // Returns the first discrepancy, or "" when the reader saw exactly the map.
@@ -136,20 +130,20 @@ std::string ReadAll(const M& m, const Expected<K, V>& want, int reader) {
     switch ((reader + step) % 3) {
       case 0:
         for (const auto& [k, v] : want.entries) {
-          if (!(m.Get(k) == v)) return "Get(" + Show(k) + ") gave a wrong value";
+          if (!(m.Get(k) == v)) return "Get(" + KeyText(k) + ") gave a wrong value";
         }
         for (const K& k : want.absent) {
-          if (!(m.Get(k) == V())) return "Get(" + Show(k) + ") of an absent key: not zero";
+          if (!(m.Get(k) == V())) return "Get(" + KeyText(k) + ") of an absent key: not zero";
         }
         break;
       case 1:
         for (const auto& [k, v] : want.entries) {
           auto [got, ok] = m.Lookup(k);
-          if (!ok) return "Lookup(" + Show(k) + ") did not find a present key";
-          if (!(got == v)) return "Lookup(" + Show(k) + ") gave a wrong value";
+          if (!ok) return "Lookup(" + KeyText(k) + ") did not find a present key";
+          if (!(got == v)) return "Lookup(" + KeyText(k) + ") gave a wrong value";
         }
         for (const K& k : want.absent) {
-          if (m.Lookup(k).second) return "Lookup(" + Show(k) + ") found an absent key";
+          if (m.Lookup(k).second) return "Lookup(" + KeyText(k) + ") found an absent key";
         }
         break;
       case 2: {
@@ -158,10 +152,10 @@ std::string ReadAll(const M& m, const Expected<K, V>& want, int reader) {
         auto it = m.Range();
         while (it.Next()) {
           auto pos = want.index.find(it.Key());
-          if (pos == want.index.end()) return "Range yielded unknown key " + Show(it.Key());
-          if (seen[pos->second]++) return "Range yielded " + Show(it.Key()) + " twice";
+          if (pos == want.index.end()) return "Range yielded unknown key " + KeyText(it.Key());
+          if (seen[pos->second]++) return "Range yielded " + KeyText(it.Key()) + " twice";
           if (!(it.Value() == want.entries[pos->second].second)) {
-            return "Range yielded a wrong value for " + Show(it.Key());
+            return "Range yielded a wrong value for " + KeyText(it.Key());
           }
           n++;
         }
