@@ -91,6 +91,11 @@ inline constexpr int kNumHandles = 4;    // m0..m3
 inline constexpr int kNumIterators = 4;  // iterator ids 0..3
 
 struct Op {
+  // User-provided, so `Op()` (as in ops.emplace_back()) runs only the initialisers below.
+  // With the implicit constructor, value-initialisation zero-filled all of the Op first:
+  // two literals sized for Big, over 400 bytes per op decoded.
+  Op() noexcept {}  // NOLINT(modernize-use-equals-default): see above
+
   OpCode op = OpCode::kLen;
   uint8_t handle = 0;  // m<handle>; always 0 for ops that do not use one
   Lit key;             // kKey, kKeyValue
