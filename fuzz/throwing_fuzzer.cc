@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -33,6 +34,7 @@
 #include "gomap/map.h"
 #include "oracle/hashers.h"
 #include "oracle/literals.h"
+#include "oracle/model_alloc.h"
 #include "oracle/report.h"
 #include "oracle/text.h"
 
@@ -147,7 +149,8 @@ template <class K, class V>
 class Scenario {
  public:
   using M = gomap::Map<K, V, KeyHash<sizeof(K)>, KeyEq<sizeof(K)>>;
-  using Model = std::map<int64_t, int64_t>;
+  using Model = std::map<int64_t, int64_t, std::less<>,
+                         o::ModelAllocator<std::pair<const int64_t, int64_t>>>;
   explicit Scenario(const o::Trace& t) : t_(t) {}
 
   void Run() {

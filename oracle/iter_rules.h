@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "oracle/model.h"
+#include "oracle/model_alloc.h"
 
 namespace gomap::oracle {
 
@@ -129,7 +130,9 @@ class IterRules {
   }
 
   uint64_t begin_id_ = 0;           // the table's next id at Begin (0: nil map)
-  std::vector<uint64_t> produced_;  // bit id % 64 of word id / 64: entry id produced
+  // Bit id % 64 of word id / 64: entry id produced. From the models' pool: every range
+  // of every fuzz input starts one.
+  std::vector<uint64_t, ModelAllocator<uint64_t>> produced_;
 };
 
 }  // namespace gomap::oracle

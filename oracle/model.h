@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "oracle/model_alloc.h"
 #include "oracle/typed.h"
 
 namespace gomap::oracle {
@@ -76,7 +77,10 @@ class ModelTable {
   }
 
  private:
-  std::unordered_map<K, Entry, ModelHash<K>> entries_;  // std::equal_to: Go's == sans NaN
+  // std::equal_to: Go's == sans NaN. Nodes from the models' pool (model_alloc.h).
+  std::unordered_map<K, Entry, ModelHash<K>, std::equal_to<K>,
+                     ModelAllocator<std::pair<const K, Entry>>>
+      entries_;
   std::vector<Entry> nans_;
   uint64_t next_id_ = 1;
 };

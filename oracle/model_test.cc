@@ -3,6 +3,11 @@
 #include "oracle/model.h"
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -47,6 +52,72 @@ TEST(ModelTable, ForEachVisitsEveryEntryOnce) {
   int n = 0;
   m.ForEach([&](const auto&) { ++n; });
   EXPECT_EQ(n, 2);
+}
+
+// The models' pool (model_alloc.h): containers using it copy and move like any others,
+// and their nodes may be freed by a thread other than the one that allocated them.
+TEST(ModelAllocator, TablesCopyMoveAndOutliveEachOther) {
+  auto key = [](int i) { return "a key longer than the small-string buffer " + std::to_string(i); };
+  std::optional<ModelTable<std::string, int64_t>> a(std::in_place);
+  for (int i = 0; i < 100; ++i) a->Set(key(i), i);
+  ModelTable<std::string, int64_t> copy = *a;
+  ModelTable<std::string, int64_t> moved = std::move(*a);
+  a.reset();
+  copy.Delete(key(7));
+  EXPECT_EQ(copy.Len(), 99);
+  EXPECT_EQ(moved.Len(), 100);
+  for (int i = 0; i < 100; ++i) {
+    const auto* e = moved.Find(key(i));
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(e->value, i);
+    EXPECT_EQ(e->id, static_cast<uint64_t>(i + 1));
+  }
+  EXPECT_EQ(copy.next_id(), moved.next_id());
+}
+
+TEST(ModelAllocator, NodesMayBeFreedOnAnotherThread) {
+  for (int round = 0; round < 4; ++round) {
+    ModelTable<int64_t, int64_t> table;
+    std::thread([&] {
+      for (int64_t k = 0; k < 2000; ++k) table.Set(k, k * 3);
+    }).join();
+    ModelTable<int64_t, int64_t> other;
+    std::thread reuse([&] {
+      for (int64_t k = 0; k < 2000; ++k) other.Set(-k, k);
+    });
+    table.Clear();  // frees here what the first thread allocated, while `reuse` allocates
+    reuse.join();
+    EXPECT_EQ(table.Len(), 0);
+    EXPECT_EQ(other.Len(), 2000);
+    EXPECT_EQ(other.Find(-1999)->value, 1999);
+  }
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define GOMAP_TEST_HAS_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GOMAP_TEST_HAS_ASAN 1
+#endif
+#endif
+
+TEST(ModelAllocator, ABlockInThePoolIsPoisonedUnderAddressSanitizer) {
+#ifdef GOMAP_TEST_HAS_ASAN
+  struct Node {
+    int64_t words[6];
+  };
+  ModelAllocator<Node> alloc;
+  Node* p = alloc.allocate(1);
+  EXPECT_EQ(__asan_region_is_poisoned(p, sizeof(Node)), nullptr);
+  p->words[5] = 1;
+  alloc.deallocate(p, 1);
+  for (int i = 0; i < 6; ++i) EXPECT_TRUE(__asan_address_is_poisoned(&p->words[i])) << i;
+  Node* q = alloc.allocate(1);  // whichever block it is, all of it is usable
+  EXPECT_EQ(__asan_region_is_poisoned(q, sizeof(Node)), nullptr);
+  alloc.deallocate(q, 1);
+#else
+  GTEST_SKIP() << "checks AddressSanitizer's poisoning; runs in the asan preset";
+#endif
 }
 
 }  // namespace
