@@ -21,15 +21,28 @@
 #include <sanitizer/asan_interface.h>
 
 #include <cstddef>
+#include <memory>
+#include <version>
+#if __has_include(<memory_resource>)
 #include <memory_resource>
+#endif
+
+// A C++ library without std::pmr (libc++ before 16, as in Debian's clang 14 that the
+// OSS-Fuzz check's standalone libc++ build uses) gets the heap: the same behaviour, only
+// slower under ASan.
+#if defined(__cpp_lib_memory_resource)
+#define GOMAP_MODEL_POOL 1
+#endif
 
 namespace gomap::oracle {
 
+#ifdef GOMAP_MODEL_POOL
 // The pool; never destroyed, so models in static storage may outlive every other object.
 inline std::pmr::synchronized_pool_resource& ModelPool() {
   static auto* pool = new std::pmr::synchronized_pool_resource();
   return *pool;
 }
+#endif
 
 template <class T>
 struct ModelAllocator {
@@ -39,6 +52,7 @@ struct ModelAllocator {
   template <class U>
   ModelAllocator(const ModelAllocator<U>&) noexcept {}  // NOLINT: rebinding converts
 
+#ifdef GOMAP_MODEL_POOL
   T* allocate(std::size_t n) {
     void* p = ModelPool().allocate(n * sizeof(T), alignof(T));
     ASAN_UNPOISON_MEMORY_REGION(p, n * sizeof(T));
@@ -53,6 +67,10 @@ struct ModelAllocator {
     }
     ModelPool().deallocate(p, n * sizeof(T), alignof(T));
   }
+#else
+  T* allocate(std::size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, std::size_t n) noexcept { std::allocator<T>().deallocate(p, n); }
+#endif
 
   template <class U>
   bool operator==(const ModelAllocator<U>&) const noexcept {
