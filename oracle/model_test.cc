@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "gomap/internal/sanitizers.h"
 #include "oracle/literals.h"
 
 namespace gomap::oracle {
@@ -93,16 +94,8 @@ TEST(ModelAllocator, NodesMayBeFreedOnAnotherThread) {
   }
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define GOMAP_TEST_HAS_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GOMAP_TEST_HAS_ASAN 1
-#endif
-#endif
-
 TEST(ModelAllocator, ABlockInThePoolIsPoisonedUnderAddressSanitizer) {
-#if defined(GOMAP_TEST_HAS_ASAN) && defined(GOMAP_MODEL_POOL)
+#if defined(GOMAP_ASAN) && defined(GOMAP_MODEL_POOL)
   struct Node {
     int64_t words[6];
   };

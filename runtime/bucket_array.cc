@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gomap/internal/peer.h"
+#include "gomap/internal/sanitizers.h"
 #include "internal/bucket.h"
 #include "internal/prefault.h"
 #include "internal/slot.h"
@@ -80,14 +81,8 @@ size_t PageSize() {
 
 // Under AddressSanitizer every array comes from the heap, where redzones catch a read
 // past its end; a mapping rounded up to whole pages would hide such reads.
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef GOMAP_ASAN
 constexpr bool kHeapOnly = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kHeapOnly = true;
-#else
-constexpr bool kHeapOnly = false;
-#endif
 #else
 constexpr bool kHeapOnly = false;
 #endif

@@ -408,7 +408,7 @@ TEST(MappingCache, UnusedArraysAreUnmappedAfterTheDecay) {
   const auto [cached, left] = cached_then_unmapped();
   EXPECT_GT(cached, size_t{256} << 10);
   EXPECT_EQ(left, 0u);
-#if !GOMAP_TEST_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
+#if !GOMAP_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
   const pid_t pid = fork();
   ASSERT_NE(pid, -1);
   if (pid == 0) {
@@ -422,7 +422,7 @@ TEST(MappingCache, UnusedArraysAreUnmappedAfterTheDecay) {
 #endif
 }
 
-#if !GOMAP_TEST_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
+#if !GOMAP_TSAN  // ThreadSanitizer stops a multi-threaded process's child from starting threads
 // A fork while the cache's thread is unmapping expired mappings: the child finishes that
 // unmapping, so once it drains its own cache nothing of the parent's cached mappings is
 // left mapped in it. The fork is made as soon as the thread has taken every mapping out
@@ -621,7 +621,7 @@ TEST(GrowAhead, ArraysGivenUpWhileTheHelperWorksOnThem) {
 // which faults in the child's arrays, and the parent's keeps working for the parent.
 TEST(GrowAhead, AForkedChildStartsItsOwnHelper) {
   if (!kArraysMapped) GTEST_SKIP() << "no mapped arrays under AddressSanitizer";
-#if GOMAP_TEST_TSAN
+#if GOMAP_TSAN
   GTEST_SKIP() << "ThreadSanitizer stops a multi-threaded process's child from starting threads";
 #endif
   CacheScope scope(0);

@@ -11,15 +11,7 @@
 
 #include <gtest/gtest.h>
 
-// GOMAP_TEST_TSAN: 1 in ThreadSanitizer builds (GCC says so with a macro, clang with a
-// feature test), for the tests that must take another road there.
-#if defined(__SANITIZE_THREAD__)
-#define GOMAP_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define GOMAP_TEST_TSAN 1
-#endif
-#endif
+#include "gomap/internal/sanitizers.h"  // GOMAP_ASAN, GOMAP_TSAN
 
 namespace gomap::testing_util {
 

@@ -43,10 +43,10 @@
 #include <gtest/gtest.h>
 
 #include "gomap/internal/peer.h"
+#include "gomap/internal/sanitizers.h"
 #include "gomap/map.h"
-#include "runtime/test_util.h"  // GOMAP_TEST_TSAN
 
-#if GOMAP_TEST_TSAN
+#if GOMAP_TSAN
 // ThreadSanitizer's dynamic annotations: stop recording (and so reporting) the calling
 // thread's memory accesses.
 extern "C" void AnnotateIgnoreReadsBegin(const char* file, int line);
@@ -307,7 +307,7 @@ void Race(const std::function<void()>& a, const std::function<void()>& b) {
   std::atomic<int> ready{0};
   auto wrap = [&](const std::function<void()>& fn) {
     return std::thread([&ready, &fn] {
-#if GOMAP_TEST_TSAN
+#if GOMAP_TSAN
       // This thread races on purpose; what is tested is the runtime's own verdict.
       AnnotateIgnoreReadsBegin(__FILE__, __LINE__);
       AnnotateIgnoreWritesBegin(__FILE__, __LINE__);
