@@ -72,6 +72,9 @@ template <KeyKind kKind>
 void GrowWork(HMap* h, uint64_t bucket);
 void IncrNOverflow(HMap* h);
 Bucket* NewOverflow(HMap* h, Bucket* b);
+// audit.cc: whether the n bytes at p are all zero (scanned without sanitizer checks,
+// after ASan has checked the range as a whole).
+bool AllZero(const void* p, size_t n);
 
 }  // namespace gomap::internal
 
