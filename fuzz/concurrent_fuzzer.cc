@@ -277,9 +277,9 @@ class Scenario {
       li.current.reset();
       return false;
     }
-    K k = li.it->Key();
-    V v = li.it->Value();
-    li.current = k;
+    const K& k = li.it->Key();
+    const V& v = li.it->Value();
+    if (reader < 0) li.current = k;  // for the writer's delit and setit
     if (auto bad = li.rules.Yield(li.model.get(), k, v)) {
       Fail(reader, "next " + bad->aspect, o::Format(k) + " " + o::Format(v), bad->detail);
       return false;
@@ -302,8 +302,9 @@ class Scenario {
   // only for a failure.
   void Read(int reader, size_t x, bool comma_ok) {
     const K& k = Domain(c_.key)[x];
+    static const V kZero{};
     const auto* e = answers_[x];
-    const V want = e ? e->value : V();
+    const V& want = e ? e->value : kZero;
     if (comma_ok) {
       auto [v, ok] = m_.Lookup(k);
       if (v == want && ok == (e != nullptr)) return;
