@@ -23,6 +23,7 @@
 #include "gomap/internal/peer.h"
 #include "gomap/internal/sanitizers.h"
 #include "internal/bucket.h"
+#include "internal/core.h"
 #include "internal/prefault.h"
 #include "internal/slot.h"
 
@@ -161,10 +162,7 @@ class MappingCache {
   bool AllZero() {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Entry& e : free_) {
-      const auto* p = static_cast<const unsigned char*>(e.p);
-      for (size_t i = 0; i < e.len; i++) {
-        if (p[i] != 0) return false;
-      }
+      if (!internal::AllZero(e.p, e.len)) return false;
     }
     return true;
   }
