@@ -168,6 +168,8 @@ class Scenario {
         Do(t_.ops[op_]);
       } catch (const UserError&) {
         threw = true;
+      } catch (const gomap::Panic& e) {  // from Write, on a map that is not nil
+        Fail("set panic", std::string("panic: ") + e.what(), "ok");
       } catch (const FatalError& e) {
         Fail("fatal error", std::string("fatal error: ") + e.what(), "no fatal error");
       }
@@ -256,17 +258,24 @@ class Scenario {
     }
   }
 
+  // m[k] = v. On a map that is not nil, Set is called bare: with a catch clause here,
+  // every throw from user code landed in this frame and resumed from it (the catch did
+  // not match), about 2% of this target's time. Only Set panics, and only on a nil map,
+  // so a Panic from here reaches Run, which reports it.
   void Write(int64_t k, int64_t v) {
     pending_ = {k, v};
-    bool panicked = false;
+    if (!model_) return WriteNil(k, v);
+    m_.Set(K(k), MakeValue<V>(v));
+    (*model_)[k] = ValueOf(MakeValue<V>(v));
+  }
+  // m[k] = v on a nil map panics (Go: "assignment to entry in nil map").
+  void WriteNil(int64_t k, int64_t v) {
     try {
       m_.Set(K(k), MakeValue<V>(v));
     } catch (const gomap::Panic&) {
-      panicked = true;
+      return;
     }
-    if (panicked != !model_)
-      Fail("set panic", panicked ? "panic" : "ok", panicked ? "ok" : "panic");
-    if (model_) (*model_)[k] = ValueOf(MakeValue<V>(v));
+    Fail("set panic", "ok", "panic");
   }
 
   void Erase(int64_t k) {
