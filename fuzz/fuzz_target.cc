@@ -162,7 +162,7 @@ bool PrintTrace(const TraceTarget& target, const uint8_t* data, size_t size,
 // use after free within one input is still caught: no corpus input frees more than 21 MB.
 // The bigger the quarantine, the more allocations land on pages that are cold or not yet
 // faulted in: with 256 MB, median corpus inputs ran up to 17% slower (grow_iter, int64;
-// bench/README.md, "Changes, 2026-12-03 (13:25-)").
+// bench/HISTORY.md, "Changes, 2026-12-03 (13:25-)").
 extern "C" __attribute__((visibility("default"), used)) const char* __asan_default_options() {
   return "quarantine_size_mb=64";
 }

@@ -307,7 +307,7 @@ class Map {
   // no call on that path, so it saves almost no registers. `flatten` keeps it so: with
   // three such functions (the lookup, ShortKeyAssign, ShortKeyDelete) calling them, GCC
   // stopped inlining StrKey::ShortWords and XXH3's helpers into them, and this lookup
-  // took two calls and two register saves, 10% slower (bench/README.md). Longer keys
+  // took two calls and two register saves, 10% slower (bench/HISTORY.md). Longer keys
   // (XXH3's longer paths, a compare of far bytes), and every key while the map grows or
   // is written, take LongKeyAccess.
   [[gnu::noinline]] const void* LongKeyAccess(const K& k) const { return InlineAccess(k); }
@@ -418,7 +418,7 @@ class Map {
   // bucket included, it changes nothing but the flag, which it puts back, and returns
   // false: MapAssign starts over and does it all. In a map far bigger than the caches an
   // insert waits for its bucket's line, and how many inserts overlap those waits depends
-  // on how few instructions each one is (bench/README.md).
+  // on how few instructions each one is (bench/HISTORY.md).
   static constexpr bool kInlineAssign =
       (kKind == internal::KeyKind::kFast64 || kKind == internal::KeyKind::kFast32 ||
        kKind == internal::KeyKind::kFastStr) &&
