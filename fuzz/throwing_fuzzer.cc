@@ -162,9 +162,9 @@ class Scenario {
     gomap::FatalHandler previous =
         gomap::SetFatalHandler([](const char* msg) { throw FatalError(msg); });
     gomap::SeedRandom(t_.config.seed);
-    g_schedule = Schedule{false, 0, 5 + t_.config.seed % 64, 0, 0};
-    g_schedule.first = 1 + (t_.config.seed >> 8) % g_schedule.period;
-    g_schedule.next = g_schedule.first;
+    const uint64_t period = 5 + t_.config.seed % 64;
+    const uint64_t first = 1 + (t_.config.seed >> 8) % period;
+    g_schedule = Schedule{false, 0, period, first, first};
     if (!t_.config.nil && !o::HintRefused(t_.config.hint)) Make(t_.config.hint);
     for (op_ = 0; op_ < t_.ops.size(); ++op_) {
       bool threw = false;
