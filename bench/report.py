@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Turns the rounds scripts/bench.sh collected into one markdown report.
 
-Usage: report.py OUT_DIR ROUNDS
+Usage: report.py OUT_DIR ROUNDS [FILTER]
 Reads OUT_DIR/cpp-<r>.json (Google Benchmark), OUT_DIR/go-<r>.txt (go test -bench) and
 OUT_DIR/fuzz-speed.txt; prints markdown. Times are medians over the rounds, in ns per map
 operation; ratios are computed from those medians (greater than 1 means gomap is faster,
-except gomap/absl, where less than 1 would mean gomap beats absl).
+except gomap/absl, where less than 1 would mean gomap beats absl). FILTER is the -f of
+scripts/bench.sh: a run of some rows only prints their means without the targets, which
+are defined over every row.
 """
 import json
 import math
@@ -62,9 +64,13 @@ def fmt(x, digits=1):
 
 def main():
     out, rounds = Path(sys.argv[1]), int(sys.argv[2])
+    flt = sys.argv[3] if len(sys.argv) > 3 else "."
     ns, extra = load(out, rounds)
     rows = sorted({(w, k, n) for (w, c, k, n) in ns}, key=lambda r: (r[1], r[2], r[0]))
     print(f"# gomap benchmarks ({rounds} interleaved rounds, medians, ns per map operation)\n")
+    if flt != ".":
+        print(f"Filtered run (`-f '{flt}'`): {len(rows)} row{'' if len(rows) == 1 else 's'}. The targets are defined over "
+              "every row; the means below cover these rows only and measure none of them.\n")
     print("| workload | key | N | gomap | Go map | std::unordered_map | absl::flat_hash_map "
           "| Go/gomap | std/gomap | gomap/absl |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -85,29 +91,29 @@ def main():
         print(f"| {w} | {k} | {n} | " + " | ".join(fmt(t[c]) for c in CONTENDERS) +
               f" | {fmt(r['go'], 2)} | {fmt(r['std'], 2)} | {fmt(r['absl'], 2)} |")
     print()
-    print(f"Geometric means: Go/gomap = {fmt(geomean(ratios['go']), 2)} (target >= 1.5, and > 1 on "
-          f"every row: min {fmt(min(ratios['go'], default=float('nan')), 2)}); "
-          f"std/gomap = {fmt(geomean(ratios['std']), 2)} (target > 1; lookup rows min "
-          f"{fmt(min(ratios['std-lookup'], default=float('nan')), 2)}); "
-          f"gomap/absl = {fmt(geomean(ratios['absl']), 2)} (target <= 1.5).\n")
+    go_min = fmt(min(ratios['go'], default=float('nan')), 2)
+    std_lookup_min = fmt(min(ratios['std-lookup'], default=float('nan')), 2)
+    if flt == ".":
+        print(f"Geometric means: Go/gomap = {fmt(geomean(ratios['go']), 2)} (target >= 1.5, "
+              f"and > 1 on every row: min {go_min}); "
+              f"std/gomap = {fmt(geomean(ratios['std']), 2)} (target > 1; lookup rows min "
+              f"{std_lookup_min}); "
+              f"gomap/absl = {fmt(geomean(ratios['absl']), 2)} (target <= 1.5).\n")
+    else:
+        print(f"Geometric means of these rows: Go/gomap = {fmt(geomean(ratios['go']), 2)} "
+              f"(min {go_min}); std/gomap = {fmt(geomean(ratios['std']), 2)} (lookup rows "
+              f"min {std_lookup_min}); gomap/absl = {fmt(geomean(ratios['absl']), 2)}.\n")
 
     print("## Insert latency while growing to 1,000,000 keys without a hint\n")
-    print("| key | contender | slowest insert (ns) | p99.9 (ns) | slowest vs gomap |")
-    print("|---|---|---:|---:|---:|")
-    for k in ("int64", "string"):
-        g = extra.get(("Tail", "gomap", k, 1000000, "max_ns"))
-        for c in CONTENDERS:
-            mx = extra.get(("Tail", c, k, 1000000, "max_ns"))
-            p = extra.get(("Tail", c, k, 1000000, "p999_ns"))
-            print(f"| {k} | {c} | {fmt(mx, 0)} | {fmt(p, 0)} | "
-                  f"{fmt(mx / g if mx and g else None, 1)}x |")
-    print()
+    if not any(key[0] == "Tail" for key in extra):
+        print("Not in this run (no Tail row passed the filter).\n")
+    else:
+        tail_table(extra)
     print("## Memory at 1,000,000 entries (heap bytes per entry)\n")
-    print("| key | " + " | ".join(CONTENDERS) + " |")
-    print("|---|" + "---:|" * len(CONTENDERS))
-    for k in ("int64", "string"):
-        print(f"| {k} | " + " | ".join(
-            fmt(extra.get(("Memory", c, k, 1000000, "bytes_per_entry"))) for c in CONTENDERS) + " |")
+    if not any(key[0] == "Memory" for key in extra):
+        print("Not in this run (no Memory row passed the filter).")
+    else:
+        memory_table(extra)
     speed = out / "fuzz-speed.txt"
     if speed.exists() and speed.read_text().strip():
         print("\n## Fuzz targets (fuzz preset, one process each)\n")
@@ -127,6 +133,27 @@ def main():
                                                     "Replayed ", 1e6)
             print(f"| {name} | {n} | {fmt(whole, 0)} | {fmt(median, 0)} | "
                   f"{fmt(mem_whole, 0)} | {fmt(mem_median, 0)} | {rate} |")
+
+
+def tail_table(extra):
+    print("| key | contender | slowest insert (ns) | p99.9 (ns) | slowest vs gomap |")
+    print("|---|---|---:|---:|---:|")
+    for k in ("int64", "string"):
+        g = extra.get(("Tail", "gomap", k, 1000000, "max_ns"))
+        for c in CONTENDERS:
+            mx = extra.get(("Tail", c, k, 1000000, "max_ns"))
+            p = extra.get(("Tail", c, k, 1000000, "p999_ns"))
+            print(f"| {k} | {c} | {fmt(mx, 0)} | {fmt(p, 0)} | "
+                  f"{fmt(mx / g if mx and g else None, 1)}x |")
+    print()
+
+
+def memory_table(extra):
+    print("| key | " + " | ".join(CONTENDERS) + " |")
+    print("|---|" + "---:|" * len(CONTENDERS))
+    for k in ("int64", "string"):
+        print(f"| {k} | " + " | ".join(
+            fmt(extra.get(("Memory", c, k, 1000000, "bytes_per_entry"))) for c in CONTENDERS) + " |")
 
 
 def corpus_speed(path, prefix, units_per_second):

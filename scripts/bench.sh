@@ -102,5 +102,5 @@ if ls build/fuzz/fuzz/*_fuzzer >/dev/null 2>&1; then
     echo "$t ${rate:-?}" >>"$out/fuzz-speed.txt"
   done
 fi
-python3 bench/report.py "$out" "$rounds" >"$report"
+python3 bench/report.py "$out" "$rounds" "$filter" >"$report"
 cat "$report"
