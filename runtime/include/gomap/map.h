@@ -27,12 +27,16 @@
 //     Clear) or the next Next() on that iterator, like the slot pointers Go's runtime
 //     hands out. Copy them if you need them longer.
 //
-// Threads of its own: the first map that grows past a few hundred KiB of buckets starts
-// one helper thread per process ("gomap-prefault"), which faults in the array of a
-// map's next doubling ahead of it, so that inserts do not wait for fresh pages. It
-// touches no map data, sleeps while it has nothing to do, and never ends; a forked
-// child starts its own when it needs one. If no thread can be started, the inserts
-// fault those arrays in themselves.
+// Threads of its own, at most two per process, neither touching map data; each sleeps
+// while it has nothing to do and never ends, and a forked child starts its own when it
+// needs one:
+//   - "gomap-prefault": started by the first map that grows past a few hundred KiB of
+//     buckets. It faults in the array of a map's next doubling ahead of it, so that
+//     inserts do not wait for fresh pages. If it cannot be started, the inserts fault
+//     those arrays in themselves.
+//   - "gomap-scavenge": started when the first released array is kept for reuse (see
+//     FreeOSMemory). It unmaps kept arrays unused for 10 s. If it cannot be started, at
+//     most 64 MiB is kept, until FreeOSMemory().
 #ifndef GOMAP_MAP_H_
 #define GOMAP_MAP_H_
 
