@@ -65,12 +65,14 @@ def fmt(x, digits=1):
 def main():
     out, rounds = Path(sys.argv[1]), int(sys.argv[2])
     flt = sys.argv[3] if len(sys.argv) > 3 else "."
+    filtered = flt not in ("", ".", ".*")
     ns, extra = load(out, rounds)
     rows = sorted({(w, k, n) for (w, c, k, n) in ns}, key=lambda r: (r[1], r[2], r[0]))
     print(f"# gomap benchmarks ({rounds} interleaved rounds, medians, ns per map operation)\n")
-    if flt != ".":
-        print(f"Filtered run (`-f '{flt}'`): {len(rows)} row{'' if len(rows) == 1 else 's'}. The targets are defined over "
-              "every row; the means below cover these rows only and measure none of them.\n")
+    if filtered:
+        print(f"Filtered run (`-f '{flt}'`): {len(rows)} row{'' if len(rows) == 1 else 's'}. "
+              "The targets are defined over every row; the means below cover these rows only "
+              "and measure none of them.\n")
     print("| workload | key | N | gomap | Go map | std::unordered_map | absl::flat_hash_map "
           "| Go/gomap | std/gomap | gomap/absl |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -93,7 +95,7 @@ def main():
     print()
     go_min = fmt(min(ratios['go'], default=float('nan')), 2)
     std_lookup_min = fmt(min(ratios['std-lookup'], default=float('nan')), 2)
-    if flt == ".":
+    if not filtered:
         print(f"Geometric means: Go/gomap = {fmt(geomean(ratios['go']), 2)} (target >= 1.5, "
               f"and > 1 on every row: min {go_min}); "
               f"std/gomap = {fmt(geomean(ratios['std']), 2)} (target > 1; lookup rows min "
