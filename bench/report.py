@@ -93,18 +93,17 @@ def main():
         print(f"| {w} | {k} | {n} | " + " | ".join(fmt(t[c]) for c in CONTENDERS) +
               f" | {fmt(r['go'], 2)} | {fmt(r['std'], 2)} | {fmt(r['absl'], 2)} |")
     print()
+    gm = {name: fmt(geomean(ratios[name]), 2) for name in ("go", "std", "absl")}
     go_min = fmt(min(ratios['go'], default=float('nan')), 2)
     std_lookup_min = fmt(min(ratios['std-lookup'], default=float('nan')), 2)
-    if not filtered:
-        print(f"Geometric means: Go/gomap = {fmt(geomean(ratios['go']), 2)} (target >= 1.5, "
-              f"and > 1 on every row: min {go_min}); "
-              f"std/gomap = {fmt(geomean(ratios['std']), 2)} (target > 1; lookup rows min "
-              f"{std_lookup_min}); "
-              f"gomap/absl = {fmt(geomean(ratios['absl']), 2)} (target <= 1.5).\n")
+    if filtered:
+        print(f"Geometric means of these rows: Go/gomap = {gm['go']} (min {go_min}); "
+              f"std/gomap = {gm['std']} (lookup rows min {std_lookup_min}); "
+              f"gomap/absl = {gm['absl']}.\n")
     else:
-        print(f"Geometric means of these rows: Go/gomap = {fmt(geomean(ratios['go']), 2)} "
-              f"(min {go_min}); std/gomap = {fmt(geomean(ratios['std']), 2)} (lookup rows "
-              f"min {std_lookup_min}); gomap/absl = {fmt(geomean(ratios['absl']), 2)}.\n")
+        print(f"Geometric means: Go/gomap = {gm['go']} (target >= 1.5, and > 1 on every row: "
+              f"min {go_min}); std/gomap = {gm['std']} (target > 1; lookup rows min "
+              f"{std_lookup_min}); gomap/absl = {gm['absl']} (target <= 1.5).\n")
 
     print("## Insert latency while growing to 1,000,000 keys without a hint\n")
     if not any(key[0] == "Tail" for key in extra):
