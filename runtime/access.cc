@@ -26,7 +26,7 @@ template <class KO>
 inline bool Find(const HMap* h, const void* key, Bucket** out_b, int* out_i) {
   const MapType* t = h->type;
   uint64_t hash = KO::Hash(t, key, h->hash0);
-  *out_b = ScanChain(HomeChain(h, hash), TopHash(hash), t->overflowoff,
+  *out_b = ScanChain(HomeChain(h, hash), hash, t->overflowoff,
                      [&](Bucket* b, int i) { return KO::Equal(t, key, KO::Key(t, b, i)); },
                      out_i);
   return *out_b != nullptr;

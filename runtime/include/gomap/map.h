@@ -377,8 +377,7 @@ class Map {
     __builtin_prefetch(b + kLayout.elemoff);
     __builtin_prefetch(b + kLayout.overflowoff - 1);
     size_t i;
-    b = internal::ScanChain(b, internal::TopHash(hash),
-                            static_cast<uint32_t>(kLayout.overflowoff), eq, &i);
+    b = internal::ScanChain(b, hash, static_cast<uint32_t>(kLayout.overflowoff), eq, &i);
     if (b == nullptr) return nullptr;
     unsigned char* e = b + kLayout.elemoff + i * kLayout.elemsize;
     if constexpr (kLayout.indirect_elem) {
