@@ -73,7 +73,11 @@ class Auditor {
     if ((flags & kSameSizeGrow) && !Growing(h_)) {
       Fail("invariant I1: sameSizeGrow is set while not growing");
     }
-    if (h_->bucket0 != (h_->buckets ? h_->buckets->At(0) : nullptr)) {
+    if (static_cast<bool>(flags & kGrowing) != Growing(h_)) {
+      Fail("invariant I1: the growing bit is %s while oldbuckets is %s",
+           (flags & kGrowing) ? "set" : "clear", Growing(h_) ? "set" : "null");
+    }
+    if (h_->bucket0 != (h_->buckets ? h_->buckets->At(0) : kNoBuckets)) {
       Fail("invariant I2: bucket0 is not the memory of buckets");
     }
     if (h_->bucketmask != (h_->buckets ? h_->buckets->nbuckets() - 1 : 0)) {
@@ -348,7 +352,7 @@ Stats MapStats(const HMap* h) {
   s.count = h->count;
   s.B = h->B;
   s.noverflow = h->noverflow;
-  s.flags = Flags(h);
+  s.flags = Flags(h) & static_cast<uint8_t>(~kGrowing);  // Go's bits
   s.hash0 = h->hash0;
   s.growing = Growing(h);
   s.same_size_grow = SameSizeGrow(h);

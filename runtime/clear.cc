@@ -17,7 +17,8 @@ void MapClear(HMap* h) {
   BucketArray* fresh = h->buckets->refs() == 1 ? nullptr : BucketArray::New(t, h->B);
   WriteScope writing(h);
 
-  h->flags.fetch_and(static_cast<uint8_t>(~kSameSizeGrow), std::memory_order_relaxed);
+  h->flags.fetch_and(static_cast<uint8_t>(~(kSameSizeGrow | kGrowing)),
+                     std::memory_order_relaxed);
   BucketArray* old = h->oldbuckets;
   h->oldbuckets = nullptr;
   h->nevacuate = 0;

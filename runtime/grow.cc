@@ -132,6 +132,7 @@ void HashGrow(HMap* h) {
   uint8_t nf = f & static_cast<uint8_t>(~(kIterator | kOldIterator));
   if (f & kIterator) nf |= kOldIterator;  // iterators on the current array now use the old one
   if (!bigger) nf |= kSameSizeGrow;
+  nf |= kGrowing;
   h->flags.store(nf, std::memory_order_relaxed);
   h->oldbuckets = h->buckets;
   SetBuckets(h, fresh);
@@ -270,7 +271,8 @@ void AdvanceEvacuationMark(HMap* h, uint64_t newbit) {
     // Growing is all done. Free old main bucket array (iterators may still hold it).
     BucketArray* old = h->oldbuckets;
     h->oldbuckets = nullptr;
-    h->flags.fetch_and(static_cast<uint8_t>(~kSameSizeGrow), std::memory_order_relaxed);
+    h->flags.fetch_and(static_cast<uint8_t>(~(kSameSizeGrow | kGrowing)),
+                       std::memory_order_relaxed);
     RetireArray(h, old);
   }
 }

@@ -515,6 +515,63 @@ TEST(Clear, KeepsBAndResetsGrowState) {
   EXPECT_TRUE(AuditClean(m));
 }
 
+// kGrowing, gomap's own flag bit, is set exactly while oldbuckets is (the inline lookup
+// tests it with hashWriting in one byte): from the grow's start to its end, and cleared
+// by a clear mid-grow. Stats shows Go's four bits only; the auditor reports a wrong bit.
+TEST(GrowingBit, FollowsOldbucketsAndStaysOutOfStats) {
+  gomap::SeedRandom(28);
+  auto m = GrowingMap();
+  gomap::internal::HMap* h = gomap::internal::MapPeer::Header(m);
+  auto bit = [h] { return (h->flags.load() & gomap::internal::kGrowing) != 0; };
+  ASSERT_TRUE(m.GetStats().growing);
+  for (int64_t absent = -1; m.GetStats().growing; absent--) {
+    ASSERT_TRUE(bit());
+    ASSERT_LT(m.GetStats().flags, 16) << "Go's bits only";
+    for (int64_t k = 0; k < 209; k += 13) ASSERT_EQ(m.Get(k), k) << "mid-grow lookup";
+    m.Delete(absent);
+  }
+  EXPECT_FALSE(bit()) << "the evacuation's end clears it";
+  EXPECT_TRUE(AuditClean(m));
+
+  h->flags.fetch_or(gomap::internal::kGrowing);
+  EXPECT_FALSE(AuditClean(m)) << "set while not growing";
+  h->flags.fetch_and(static_cast<uint8_t>(~gomap::internal::kGrowing));
+  EXPECT_TRUE(AuditClean(m));
+
+  auto g = GrowingMap();
+  ASSERT_TRUE((gomap::internal::MapPeer::Header(g)->flags.load() & gomap::internal::kGrowing));
+  g.Clear();
+  EXPECT_FALSE((gomap::internal::MapPeer::Header(g)->flags.load() & gomap::internal::kGrowing));
+  EXPECT_TRUE(AuditClean(g));
+}
+
+// A map without buckets (made with a small hint, or never written) is looked up in
+// kNoBuckets, with no count test first: nothing is found, and the first insert gets
+// real buckets.
+TEST(NoBuckets, LookupsFindNothingAndTheFirstInsertAllocates) {
+  gomap::SeedRandom(29);
+  auto m = Map<int64_t, int64_t>::Make(0);
+  auto s = Map<std::string, int64_t>::Make(0);
+  ASSERT_EQ(gomap::internal::MapPeer::Header(m)->buckets, nullptr);
+  ASSERT_EQ(gomap::internal::MapPeer::Header(s)->buckets, nullptr);
+  for (int64_t k : {int64_t{0}, int64_t{1}, int64_t{-1}, int64_t{1} << 62}) {
+    EXPECT_FALSE(m.Lookup(k).second) << k;
+    EXPECT_EQ(m.Get(k), 0) << k;
+    m.Delete(k);
+  }
+  EXPECT_FALSE(s.Lookup("").second);
+  EXPECT_FALSE(s.Lookup("sixteen bytes!!!").second);
+  EXPECT_FALSE(s.Lookup("a key longer than sixteen bytes").second);
+  EXPECT_TRUE(AuditClean(m));
+  m.Set(7, 70);
+  ASSERT_NE(gomap::internal::MapPeer::Header(m)->buckets, nullptr);
+  EXPECT_EQ(m.Get(7), 70);
+  EXPECT_FALSE(m.Lookup(8).second);
+  m.Delete(7);
+  EXPECT_FALSE(m.Lookup(7).second) << "emptied, with buckets: the scan finds nothing";
+  EXPECT_TRUE(AuditClean(m));
+}
+
 TEST(Delete, TheDeleteThatEmptiesTheMapDrawsANewSeed) {
   gomap::SeedRandom(27);
   auto m = Map<int64_t, int64_t>::Make(0);

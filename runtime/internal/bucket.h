@@ -194,7 +194,7 @@ class BucketArray {
 // follow.
 inline void SetBuckets(HMap* h, BucketArray* a) {
   h->buckets = a;
-  h->bucket0 = a != nullptr ? a->At(0) : nullptr;
+  h->bucket0 = a != nullptr ? a->At(0) : const_cast<Bucket*>(kNoBuckets);
   h->bucketmask = a != nullptr ? a->nbuckets() - 1 : 0;
 }
 

@@ -326,7 +326,10 @@ class Map {
   }
   [[gnu::always_inline]] const void* InlineAccess(const K& k) const {
     if constexpr (kKind != internal::KeyKind::kGeneric) {
-      if (h_->count == 0) return nullptr;
+      // No count == 0 test, unlike Go's: an empty map's scan finds nothing, a map without
+      // buckets scans kNoBuckets, and one being written goes to MapAccess, which makes
+      // the test first, as Go does. With one test fewer, GCC inlined the whole lookup
+      // into a benchmark's loop (bench/HISTORY.md).
       if (Unhindered(h_)) {
         // The slot form of the key is built here, apart from the one MapAccess takes by
         // address, so that it stays in registers.
@@ -351,13 +354,15 @@ class Map {
       return (k);
     }
   }
-  // Not growing, not being written: the lookup may skip the checks and oldbuckets.
+  // Not growing, not being written: the lookup may skip the checks and oldbuckets. One
+  // byte tells both (kGrowing is set exactly while oldbuckets is).
   static bool Unhindered(const internal::HMap* h) {
-    return h->oldbuckets == nullptr &&
-           !(h->flags.load(std::memory_order_relaxed) & internal::kHashWriting);
+    return !(h->flags.load(std::memory_order_relaxed) &
+             (internal::kHashWriting | internal::kGrowing));
   }
   // The scan of MapAccess<kKind> (same hash: kKind is fast only with DefaultHash and
-  // std::equal_to; same chain order and stop), on a map with buckets and no oldbuckets.
+  // std::equal_to; same chain order and stop), on a map with no oldbuckets (and maybe no
+  // buckets: bucket0 is then kNoBuckets).
   // eq(bucket, slot) compares the key of a candidate slot with the one looked up. The
   // layout is a constant here (the one MakeMap's MapType holds: same ComputeLayout), so
   // the path from the hash to the elem reads nothing but the header and the bucket.
@@ -454,7 +459,7 @@ class Map {
   }
   static bool InlineAssignable(const internal::HMap* h) {
     const uint8_t flags = h->flags.load(std::memory_order_relaxed);
-    return h->bucket0 != nullptr && h->oldbuckets == nullptr && h->dying == nullptr &&
+    return h->buckets != nullptr && h->oldbuckets == nullptr && h->dying == nullptr &&
            !(flags & internal::kHashWriting);
   }
   // The body of the inline assigns: eq(bucket, slot) compares a candidate slot's key

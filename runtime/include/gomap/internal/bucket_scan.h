@@ -41,8 +41,17 @@ inline constexpr uint8_t kIterator = 1;
 inline constexpr uint8_t kOldIterator = 2;
 inline constexpr uint8_t kHashWriting = 4;
 inline constexpr uint8_t kSameSizeGrow = 8;
+// gomap's own bit: set exactly while oldbuckets is non-null (HashGrow sets it, the end of
+// the evacuation and MapClear clear it), so that the lookup <gomap/map.h> inlines tells
+// "growing or being written" from one byte. Stats and Dump show Go's four bits only.
+inline constexpr uint8_t kGrowing = 16;
 
 using Bucket = unsigned char;
+
+// What HMap::bucket0 points to while the map has no buckets: one bucket's tophash bytes,
+// all kEmptyRest, so that the inline lookup finds nothing there without first testing
+// for buckets or for count == 0. Read-only: writers test `buckets` (InlineAssignable).
+alignas(64) inline constexpr Bucket kNoBuckets[64] = {};
 
 inline constexpr int64_t kLoadFactorNum = 13;  // load factor 6.5 as 13/2
 inline constexpr int64_t kLoadFactorDen = 2;

@@ -44,8 +44,8 @@ struct HMap {
   uint32_t hash0 = 0;
   BucketArray* buckets = nullptr;
   // gomap: the memory of `buckets` (bucket 0), for the lookup <gomap/map.h> inlines;
-  // set together with `buckets` (SetBuckets), null exactly when it is.
-  unsigned char* bucket0 = nullptr;
+  // set together with `buckets` (SetBuckets), kNoBuckets exactly when that is null.
+  unsigned char* bucket0 = const_cast<unsigned char*>(kNoBuckets);
   // gomap: bucketMask(B) of `buckets` (0 without buckets), set with bucket0, so that the
   // inlined lookup reads its mask instead of computing it from B.
   uint64_t bucketmask = 0;
