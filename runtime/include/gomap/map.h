@@ -328,8 +328,9 @@ class Map {
     if constexpr (kKind != internal::KeyKind::kGeneric) {
       // No count == 0 test, unlike Go's: an empty map's scan finds nothing, a map without
       // buckets scans kNoBuckets, and one being written goes to MapAccess, which makes
-      // the test first, as Go does. With one test fewer, GCC inlined the whole lookup
-      // into a benchmark's loop (bench/HISTORY.md).
+      // the test first, as Go does. Without it, and with oldbuckets read from the flags
+      // (Unhindered), GCC inlined the whole lookup into map_bench's loops
+      // (bench/HISTORY.md).
       if (Unhindered(h_)) {
         // The slot form of the key is built here, apart from the one MapAccess takes by
         // address, so that it stays in registers.

@@ -189,13 +189,14 @@ inline unsigned FirstSlot(SlotMask mask) {
 }
 
 // Go's lookup loop over one chain (mapaccess): the candidates of each bucket are the
-// slots holding TopHash(hash) before its first kEmptyRest, tried in slot order; a kEmptyRest
-// ends the search. b is the chain's primary bucket (never null); eq(b, i) compares the
-// key of slot i of bucket b. Returns the bucket and sets *out_i, or returns null.
+// slots holding TopHash(hash) before its first kEmptyRest, tried in slot order; a
+// kEmptyRest ends the search. b is the chain's primary bucket (never null); eq(b, i)
+// compares the key of slot i of bucket b. Returns the bucket and sets *out_i, or
+// returns null.
 //
-// A candidate holds TopHash(hash) >= kMinTopHash, so it is a full slot, and in a healthy map no
-// full slot comes after a kEmptyRest of its chain (invariant I8, which Audit checks):
-// every candidate is one Go's loop reaches. So the kEmptyRest test waits until a bucket
+// A candidate holds TopHash(hash) >= kMinTopHash, so it is a full slot, and in a healthy
+// map no full slot comes after a kEmptyRest of its chain (invariant I8, which Audit
+// checks): every candidate is one Go's loop reaches. So the kEmptyRest test waits until a bucket
 // has no candidate left, and a hit, the path that matters most, is the tophash match and
 // the key compare alone. A miss still ends at the first kEmptyRest, as in Go.
 template <class Eq, class Index>
