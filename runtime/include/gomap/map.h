@@ -459,9 +459,7 @@ class Map {
         });
   }
   static bool InlineAssignable(const internal::HMap* h) {
-    const uint8_t flags = h->flags.load(std::memory_order_relaxed);
-    return h->buckets != nullptr && h->oldbuckets == nullptr && h->dying == nullptr &&
-           !(flags & internal::kHashWriting);
+    return h->buckets != nullptr && h->dying == nullptr && Unhindered(h);
   }
   // The body of the inline assigns: eq(bucket, slot) compares a candidate slot's key
   // with k, store_key(bucket, slot) writes k into a free slot. A key found equal is not

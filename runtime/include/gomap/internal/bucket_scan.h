@@ -72,7 +72,7 @@ inline bool TooManyOverflowBuckets(uint16_t noverflow, uint8_t B) {
 // HIter::checkBucket when the iterator needs no grow filter in its current bucket.
 inline constexpr uint64_t kNoCheck = ~uint64_t{0};
 
-inline uint8_t TopHash(uint64_t hash) {
+constexpr uint8_t TopHash(uint64_t hash) {
   uint8_t top = static_cast<uint8_t>(hash >> 56);
   if (top < kMinTopHash) top += kMinTopHash;
   return top;
@@ -91,9 +91,7 @@ struct TopHashWordTable {
 };
 inline constexpr TopHashWordTable kTopHashWords = [] {
   TopHashWordTable t{};
-  for (unsigned b = 0; b < 256; b++) {
-    t.word[b] = kLowBytes * (b < kMinTopHash ? b + kMinTopHash : b);
-  }
+  for (uint64_t b = 0; b < 256; b++) t.word[b] = kLowBytes * TopHash(b << 56);
   return t;
 }();
 inline const uint64_t* TopHashWord(uint64_t hash) { return &kTopHashWords.word[hash >> 56]; }
@@ -119,7 +117,7 @@ inline TopHashes LoadTopHashes(const Bucket* b) {
 // (_mm_set1_epi8 of a byte known only at run time compiles to a byte store and a wider
 // reload, a store-forwarding stall on the way to every key compare.)
 inline __m128i Splat8(uint8_t x) {
-  return _mm_cvtsi64_si128(static_cast<long long>(0x0101010101010101ull * x));
+  return _mm_cvtsi64_si128(static_cast<long long>(kLowBytes * x));
 }
 // Only the low 8 bytes are slots (loadl and Splat8 zero the rest, which would match).
 inline SlotMask MatchBytes(TopHashes t, __m128i x) {
