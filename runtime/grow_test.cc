@@ -545,6 +545,37 @@ TEST(GrowingBit, FollowsOldbucketsAndStaysOutOfStats) {
   EXPECT_TRUE(AuditClean(g));
 }
 
+// Stats compare field by field (concurrent_fuzzer checks that its readers left the header
+// as they found it this way): equal to a copy, unequal when any one field differs.
+TEST(Stats, EqualityComparesEveryField) {
+  gomap::SeedRandom(29);
+  auto m = GrowingMap();
+  const Stats s = m.GetStats();
+  ASSERT_TRUE(s.growing);
+  EXPECT_TRUE(s == m.GetStats());
+  for (int64_t k = 0; k < 209; k += 13) ASSERT_EQ(m.Get(k), k);
+  EXPECT_TRUE(s == m.GetStats()) << "lookups change no field";
+  const std::vector<void (*)(Stats&)> changes = {
+      [](Stats& x) { x.count++; },
+      [](Stats& x) { x.B++; },
+      [](Stats& x) { x.noverflow++; },
+      [](Stats& x) { x.flags ^= 1; },
+      [](Stats& x) { x.hash0 ^= 1; },
+      [](Stats& x) { x.growing = !x.growing; },
+      [](Stats& x) { x.same_size_grow = !x.same_size_grow; },
+      [](Stats& x) { x.nevacuate++; },
+      [](Stats& x) { x.noldbuckets++; },
+      [](Stats& x) { x.overflow_buckets++; },
+      [](Stats& x) { x.old_overflow_buckets++; },
+  };
+  for (size_t i = 0; i < changes.size(); i++) {
+    Stats d = s;
+    changes[i](d);
+    EXPECT_FALSE(d == s) << "field " << i;
+    EXPECT_TRUE(d != s) << "field " << i;
+  }
+}
+
 // A map without buckets (made with a small hint, or never written) is looked up in
 // kNoBuckets, with no count test first: nothing is found, and the first insert gets
 // real buckets.

@@ -27,6 +27,8 @@ struct Stats {
   uint64_t noldbuckets = 0;        // 0 when not growing
   uint64_t overflow_buckets = 0;   // reachable from the current array's chains
   uint64_t old_overflow_buckets = 0;
+
+  friend bool operator==(const Stats&, const Stats&) = default;  // field by field
 };
 
 namespace internal {
