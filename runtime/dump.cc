@@ -1,6 +1,7 @@
 // A readable layout summary for reports and failing tests: the header, then each bucket
 // of the current (and old) array with its chain, one token per slot:
 //   R emptyRest   E emptyOne   X/Y evacuatedX/Y   e evacuatedEmpty   a7:<key> full (tophash a7)
+#include <algorithm>
 #include <cinttypes>
 #include <cstdarg>
 #include <cstdio>
@@ -66,6 +67,16 @@ std::string MapDump(const HMap* h, size_t max_buckets) {
       h->count, h->B, f, (f & kIterator) ? " iterator" : "", (f & kOldIterator) ? " oldIterator" : "",
       (f & kHashWriting) ? " hashWriting" : "", (f & kSameSizeGrow) ? " sameSizeGrow" : "",
       h->noverflow, h->hash0, h->nevacuate, Growing(h) ? " growing" : "");
+  // Room for the usual dump at once (appended to as it went, the text was reallocated at
+  // every doubling of its length; concurrent_fuzzer dumps a map per input): a line per
+  // bucket shown, a token per full slot shown (at most 8 per primary shown, overflow
+  // buckets aside: a big map shows few of its entries).
+  const auto shown = [&](const BucketArray* a) {
+    return a ? std::min<uint64_t>(a->nbuckets(), max_buckets) : 0;
+  };
+  const uint64_t lines = shown(h->buckets) + shown(h->oldbuckets);
+  const uint64_t tokens = std::min<uint64_t>(static_cast<uint64_t>(h->count), kBucketCnt * lines);
+  out.reserve(out.size() + 64 + 16 * lines + 24 * tokens);
   if (h->buckets) DumpArray(h, "buckets", h->buckets, max_buckets, &out);
   if (h->oldbuckets) DumpArray(h, "oldbuckets", h->oldbuckets, max_buckets, &out);
   return out;
