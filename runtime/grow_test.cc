@@ -545,8 +545,8 @@ TEST(GrowingBit, FollowsOldbucketsAndStaysOutOfStats) {
   EXPECT_TRUE(AuditClean(g));
 }
 
-// Stats compare field by field (concurrent_fuzzer checks that its readers left the header
-// as they found it this way): equal to a copy, unequal when any one field differs.
+// Stats compare field by field: equal to a copy, unequal when any one field differs.
+// concurrent_fuzzer compares them so to check that its readers left the header as it was.
 TEST(Stats, EqualityComparesEveryField) {
   gomap::SeedRandom(29);
   auto m = GrowingMap();
