@@ -352,7 +352,7 @@ Stats MapStats(const HMap* h) {
   s.count = h->count;
   s.B = h->B;
   s.noverflow = h->noverflow;
-  s.flags = Flags(h) & static_cast<uint8_t>(~kGrowing);  // Go's bits
+  s.flags = GoFlags(h);
   s.hash0 = h->hash0;
   s.growing = Growing(h);
   s.same_size_grow = SameSizeGrow(h);

@@ -17,10 +17,7 @@ void MapClear(HMap* h) {
   BucketArray* fresh = h->buckets->refs() == 1 ? nullptr : BucketArray::New(t, h->B);
   WriteScope writing(h);
 
-  h->flags.fetch_and(static_cast<uint8_t>(~(kSameSizeGrow | kGrowing)),
-                     std::memory_order_relaxed);
-  BucketArray* old = h->oldbuckets;
-  h->oldbuckets = nullptr;
+  BucketArray* old = EndGrow(h);
   h->nevacuate = 0;
   h->noverflow = 0;
   h->count = 0;

@@ -60,7 +60,7 @@ void DumpArray(const HMap* h, const char* name, const BucketArray* a, size_t max
 }  // namespace
 
 std::string MapDump(const HMap* h, size_t max_buckets) {
-  const uint8_t f = Flags(h) & static_cast<uint8_t>(~kGrowing);  // Go's bits; see " growing"
+  const uint8_t f = GoFlags(h);  // " growing" below says whether oldbuckets is set
   std::string out = Format(
       "map: count=%" PRId64 " B=%d flags=%d%s%s%s%s noverflow=%u hash0=%08x nevacuate=%" PRIu64
       "%s\n",

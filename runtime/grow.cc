@@ -269,11 +269,7 @@ void AdvanceEvacuationMark(HMap* h, uint64_t newbit) {
   while (h->nevacuate != stop && Evacuated(h->oldbuckets->At(h->nevacuate))) h->nevacuate++;
   if (h->nevacuate == newbit) {  // newbit == # of oldbuckets
     // Growing is all done. Free old main bucket array (iterators may still hold it).
-    BucketArray* old = h->oldbuckets;
-    h->oldbuckets = nullptr;
-    h->flags.fetch_and(static_cast<uint8_t>(~(kSameSizeGrow | kGrowing)),
-                       std::memory_order_relaxed);
-    RetireArray(h, old);
+    RetireArray(h, EndGrow(h));
   }
 }
 

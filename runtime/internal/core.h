@@ -14,6 +14,8 @@
 namespace gomap::internal {
 
 inline uint8_t Flags(const HMap* h) { return h->flags.load(std::memory_order_relaxed); }
+// Go's four bits, without gomap's kGrowing: what Stats and Dump show.
+inline uint8_t GoFlags(const HMap* h) { return Flags(h) & static_cast<uint8_t>(~kGrowing); }
 inline bool Growing(const HMap* h) { return h->oldbuckets != nullptr; }      // h.growing()
 inline bool SameSizeGrow(const HMap* h) { return Flags(h) & kSameSizeGrow; }  // h.sameSizeGrow()
 inline uint64_t NOldBuckets(const HMap* h) {                                // h.noldbuckets()
@@ -22,6 +24,16 @@ inline uint64_t NOldBuckets(const HMap* h) {                                // h
   return n;
 }
 inline uint64_t OldBucketMask(const HMap* h) { return NOldBuckets(h) - 1; }  // h.oldbucketmask()
+// The end of a grow, at the end of the evacuation or by a clear: oldbuckets goes, and with
+// it sameSizeGrow and kGrowing (set exactly while oldbuckets is). Returns the old array,
+// for the caller to let go of.
+inline BucketArray* EndGrow(HMap* h) {
+  BucketArray* old = h->oldbuckets;
+  h->oldbuckets = nullptr;
+  h->flags.fetch_and(static_cast<uint8_t>(~(kSameSizeGrow | kGrowing)),
+                     std::memory_order_relaxed);
+  return old;
+}
 
 // grow.cc: the deferred release of a finished grow's old array (bucket.h: "Memory").
 // RetireArray drops the map's reference to an array it stopped using; every write then

@@ -41,9 +41,10 @@ inline constexpr uint8_t kIterator = 1;
 inline constexpr uint8_t kOldIterator = 2;
 inline constexpr uint8_t kHashWriting = 4;
 inline constexpr uint8_t kSameSizeGrow = 8;
-// gomap's own bit: set exactly while oldbuckets is non-null (HashGrow sets it, the end of
-// the evacuation and MapClear clear it), so that the lookup <gomap/map.h> inlines tells
-// "growing or being written" from one byte. Stats and Dump show Go's four bits only.
+// gomap's own bit: set exactly while oldbuckets is non-null (HashGrow sets it; EndGrow
+// clears it at the end of the evacuation or in MapClear), so that the lookup
+// <gomap/map.h> inlines tells "growing or being written" from one byte. Stats and Dump
+// show Go's four bits only (GoFlags).
 inline constexpr uint8_t kGrowing = 16;
 
 using Bucket = unsigned char;
