@@ -58,26 +58,29 @@ namespace gomap::internal {
 // assign map.h inlines.
 
 // Evacuation is judged on tophash[0] of the primary bucket only (Go's evacuated()).
-inline bool Evacuated(const Bucket* b) {
+[[gnu::always_inline]] inline bool Evacuated(const Bucket* b) {
   return b[0] > kEmptyOne && b[0] < kMinTopHash;
 }
 
 // Slot accessors. "Slot" is the bucket memory; "object" is the K or V (behind a
-// pointer when stored indirectly).
-inline void* KeySlot(const MapType* t, Bucket* b, int i) {
+// pointer when stored indirectly). These, Evacuated and BucketArray::At are always
+// inlined: GCC inlines them anyway, but in the fuzz preset clang kept each as a call
+// (sanitizer checks make even a one-line accessor look big to its inliner), 38 call
+// sites of At alone in audits, evacuation and DestroyObjects.
+[[gnu::always_inline]] inline void* KeySlot(const MapType* t, Bucket* b, int i) {
   return b + t->keyoff + static_cast<size_t>(i) * t->keysize;
 }
-inline void* ElemSlot(const MapType* t, Bucket* b, int i) {
+[[gnu::always_inline]] inline void* ElemSlot(const MapType* t, Bucket* b, int i) {
   return b + t->elemoff + static_cast<size_t>(i) * t->elemsize;
 }
-inline Bucket*& OverflowOf(const MapType* t, Bucket* b) {
+[[gnu::always_inline]] inline Bucket*& OverflowOf(const MapType* t, Bucket* b) {
   return *reinterpret_cast<Bucket**>(b + t->overflowoff);
 }
-inline void* KeyObj(const MapType* t, Bucket* b, int i) {
+[[gnu::always_inline]] inline void* KeyObj(const MapType* t, Bucket* b, int i) {
   void* s = KeySlot(t, b, i);
   return t->indirect_key() ? *static_cast<void**>(s) : s;
 }
-inline void* ElemObj(const MapType* t, Bucket* b, int i) {
+[[gnu::always_inline]] inline void* ElemObj(const MapType* t, Bucket* b, int i) {
   void* s = ElemSlot(t, b, i);
   return t->indirect_elem() ? *static_cast<void**>(s) : s;
 }
@@ -105,7 +108,7 @@ class BucketArray {
   void Release();
   int64_t refs() const { return refs_.load(std::memory_order_acquire); }
 
-  Bucket* At(uint64_t i) const { return base_ + i * t_->bucketsize; }
+  [[gnu::always_inline]] Bucket* At(uint64_t i) const { return base_ + i * t_->bucketsize; }
   uint8_t B() const { return B_; }
   uint64_t nbuckets() const { return BucketShift(B_); }
 
