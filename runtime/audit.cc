@@ -115,8 +115,8 @@ class Auditor {
     if (!CheckGrowBookkeeping()) return std::move(out_);
     // The arrays' bytes are checked for ASan once here, their heap overflow buckets in
     // Walk; the empty buckets and slots inside are then scanned without a check each.
-    CheckArrayReadable(h_->buckets);
-    if (Growing(h_)) CheckArrayReadable(h_->oldbuckets);
+    CheckReadable(h_->buckets->At(0), h_->buckets->bytes());
+    if (Growing(h_)) CheckReadable(h_->oldbuckets->At(0), h_->oldbuckets->bytes());
 
     int64_t live = 0;
     uint64_t overflow = 0;
@@ -171,10 +171,6 @@ class Auditor {
     uint64_t buckets = 0;
     int64_t full = 0;
   };
-
-  void CheckArrayReadable(const BucketArray* a) {
-    CheckReadable(a->At(0), static_cast<size_t>(a->nbuckets() + a->nspare()) * t_->bucketsize);
-  }
 
   // The chain's slots, in a buffer reused from chain to chain. Its buckets outside the
   // array a (from the heap) are checked for ASan here.

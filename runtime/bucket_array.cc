@@ -614,7 +614,7 @@ void BucketArray::Reset() {
     std::fill(cleared_.begin(), cleared_.end(), 0);
   }
   FreeHeapOverflow();
-  std::memset(base_, 0, static_cast<size_t>(nbuckets() + nspare_) * t_->bucketsize);
+  std::memset(base_, 0, bytes());
   next_spare_ = 0;
 }
 

@@ -111,6 +111,8 @@ class BucketArray {
   [[gnu::always_inline]] Bucket* At(uint64_t i) const { return base_ + i * t_->bucketsize; }
   uint8_t B() const { return B_; }
   uint64_t nbuckets() const { return BucketShift(B_); }
+  // The array's own bytes: its primaries and its spare pool, from At(0).
+  size_t bytes() const { return static_cast<size_t>(nbuckets() + nspare_) * t_->bucketsize; }
 
   // A zeroed bucket owned by this array, from the spare pool or the heap. Not linked
   // anywhere yet. Throws std::bad_alloc (heap only); the pool never fails.
@@ -159,7 +161,7 @@ class BucketArray {
   uint64_t next_spare() const { return next_spare_; }
   uint64_t nspare() const { return nspare_; }
   bool InArray(const Bucket* b) const {
-    return b >= base_ && b < base_ + (nbuckets() + nspare_) * t_->bucketsize;
+    return b >= base_ && b < base_ + bytes();
   }
 
  private:
